@@ -1,0 +1,23 @@
+"""careerbot: answers career questions from a publisher's articles, citing every section.
+
+>>> from careerbot import CareerBot
+>>> bot = CareerBot()
+>>> bot.ask("Which role pays more?")
+"""
+
+import os
+
+# The embedding model ships inside a Python package; nothing may reach for a model hub. These
+# are read when huggingface_hub is first imported, so they are set before anything imports it.
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["TRANSFORMERS_OFFLINE"] = "1"
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from careerbot.bot import CareerBot  # noqa: E402
+from careerbot.errors import CareerbotError  # noqa: E402
+from careerbot.settings import Settings  # noqa: E402
+from careerbot.types import Answer, Citation, Passage  # noqa: E402
+
+__all__ = ["Answer", "CareerBot", "CareerbotError", "Citation", "Passage", "Settings"]

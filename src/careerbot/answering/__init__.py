@@ -1,0 +1,7 @@
+"""Answering: the answerer seam, the default extractive answerer, and question preparation."""
+
+from careerbot.answering.base import Answerer, refusal
+from careerbot.answering.extractive import ExtractiveAnswerer
+from careerbot.answering.question import clean_question, standalone_question
+
+__all__ = ["Answerer", "ExtractiveAnswerer", "clean_question", "refusal", "standalone_question"]

@@ -1,0 +1,108 @@
+"""``CareerBot``: the one object the UI, the CLI, the HTTP API and notebooks talk to.
+
+It wires the pieces from one :class:`Settings`: the embedding model, the Chroma store, the
+retriever and the answerer, and builds the index from the corpus the first time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from careerbot.answering import (
+    Answerer,
+    ExtractiveAnswerer,
+    clean_question,
+    refusal,
+    standalone_question,
+)
+from careerbot.answering.question import Message
+from careerbot.embeddings import Embedder
+from careerbot.index import ChunkStore
+from careerbot.ingest import IngestReport, ProgressCallback, ingest
+from careerbot.retrieval import DenseRetriever, SectionRetriever
+from careerbot.settings import Settings
+from careerbot.types import Answer, Passage
+
+
+class CareerBot:
+    """Answers career questions from the articles, citing the section of every claim.
+
+    >>> bot = CareerBot()                        # settings from CAREERBOT_* variables
+    >>> bot.retrieve("What does an ML engineer do?", k=3)
+    >>> bot.ask("Which pays better?").citations
+
+    With no index yet, the constructor builds one from ``settings.corpus_dir``.
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        answerer: Answerer | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or Embedder(batch_size=self.settings.embed_batch_size)
+        self.store = ChunkStore(
+            self.settings, model_name=self.embedder.name, dimension=self.embedder.dimension
+        )
+        self.last_ingest: IngestReport | None = None
+        if not self.store.exists():
+            self.ingest(progress=progress)
+        self._dense = DenseRetriever(self.settings, self.store, self.embedder)
+        self.answerer: Answerer = answerer or ExtractiveAnswerer(
+            self.embedder,
+            max_sentences=self.settings.answer_max_sentences,
+            max_sources=self.settings.answer_max_sources,
+        )
+
+    def ingest(
+        self, *, rebuild: bool = False, progress: ProgressCallback | None = None
+    ) -> IngestReport:
+        """Bring the index in line with the corpus folder; only changed sections are embedded."""
+        self.last_ingest = ingest(
+            self.settings.corpus_dir,
+            self.store,
+            self.embedder,
+            navigation_headings=self.settings.navigation_headings,
+            rebuild=rebuild,
+            progress=progress,
+        )
+        return self.last_ingest
+
+    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
+        """The ``k`` sections most relevant to ``question``, best first."""
+        question = clean_question(question, max_chars=self.settings.max_question_chars)
+        return self._dense.search(question, k or self.settings.top_k)
+
+    @property
+    def retriever(self) -> SectionRetriever:
+        """A LangChain ``BaseRetriever`` over the same index."""
+        return SectionRetriever(search=self._dense.search, k=self.settings.top_k)
+
+    def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
+        """Answer ``question``; ``history`` is the chat so far, ``[{"role", "content"}, ...]``."""
+        *_, answer = self.stream(question, history)
+        assert isinstance(answer, Answer)
+        return answer
+
+    def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
+        """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
+        question = clean_question(question, max_chars=self.settings.max_question_chars)
+        query = standalone_question(question, history, max_messages=self.settings.history_turns)
+        passages = self._dense.search(query, self.settings.top_k)
+        if not passages or passages[0].score < self.settings.min_relevance:
+            answer = refusal(query, self.titles(), backend=self.answerer.name)
+            yield answer.text
+            yield answer
+            return
+        yield from self.answerer.stream(query, passages)
+
+    def titles(self) -> list[str]:
+        """Titles of the indexed articles."""
+        seen = {str(m.get("title")) for m in self.store.stored().values()}
+        return sorted(seen)
+
+    def __repr__(self) -> str:
+        return f"CareerBot({self.store.location}, {self.store.count()} chunks)"

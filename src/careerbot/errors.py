@@ -1,0 +1,43 @@
+"""careerbot's errors: one small hierarchy, turned into friendly messages only at the edges
+(CLI, web UI, HTTP API). Every message says what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CareerbotError(Exception):
+    """Base of every error careerbot raises on purpose."""
+
+
+class QuestionError(CareerbotError):
+    """The question cannot be answered as typed (empty, too long, control characters)."""
+
+
+class CorpusError(CareerbotError):
+    """The corpus folder is missing or holds no usable article."""
+
+
+class SourceError(CareerbotError):
+    """One source (file or page) could not be read; the rest of the corpus is unaffected."""
+
+    def __init__(self, source: str | Path, reason: str) -> None:
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{self.source}: {reason}")
+
+
+class IndexStateError(CareerbotError):
+    """The index cannot serve: missing, unreadable, or built by another embedding model."""
+
+
+class IndexMissingError(IndexStateError):
+    """No index has been built yet."""
+
+
+class IndexCorruptError(IndexStateError):
+    """The index exists but cannot be read."""
+
+
+class EmbeddingModelError(CareerbotError):
+    """The bundled embedding model cannot be found or loaded."""

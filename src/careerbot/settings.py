@@ -1,0 +1,79 @@
+"""The one configuration object. Every field can be set as a ``CAREERBOT_<FIELD>`` variable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """careerbot's settings: built once (usually from the environment) and passed in."""
+
+    model_config = SettingsConfigDict(env_prefix="CAREERBOT_", frozen=True, extra="ignore")
+
+    corpus_dir: Path = Field(
+        Path("corpus"),
+        description="Folder of Markdown articles to ingest (relative paths are taken from the "
+        "working directory).",
+    )
+    data_dir: Path = Field(
+        Path(".careerbot"),
+        description="Where the embedded Chroma index lives (relative to the working directory).",
+    )
+    collection: str = Field(
+        "careerbot",
+        min_length=3,
+        description="Name of the Chroma collection that holds the chunks.",
+    )
+    chroma_host: str | None = Field(
+        None,
+        description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
+    )
+    chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    embed_batch_size: int = Field(
+        32, ge=1, le=1024, description="Texts per embedding batch during ingest."
+    )
+    top_k: int = Field(5, ge=1, le=50, description="Sections retrieved per question.")
+    min_relevance: float = Field(
+        0.30,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity the best section must reach, or the bot politely "
+        "refuses. Calibrated on tests/data questions (see README).",
+    )
+    answer_max_sentences: int = Field(
+        4, ge=1, le=20, description="Most sentences in an extractive answer."
+    )
+    answer_max_sources: int = Field(
+        3, ge=1, le=10, description="Most sections an extractive answer quotes from."
+    )
+    max_question_chars: int = Field(
+        2000, ge=10, description="Longest question accepted, in characters."
+    )
+    history_turns: int = Field(
+        6, ge=0, description="Most previous chat messages looked at to understand a follow-up."
+    )
+    link_mode: Literal["app", "canonical"] = Field(
+        "app",
+        description="`app`: citation links open the article pages served by careerbot "
+        "(work offline). `canonical`: links point at each article's front-matter url, for a "
+        "bot deployed beside the publisher's site.",
+    )
+    app_url: str = Field(
+        "",
+        description="Prefix for `app` links, e.g. https://bot.example.com. Empty: links are "
+        "relative (/articles/<slug>#<anchor>), which is right inside the web app.",
+    )
+    navigation_headings: tuple[str, ...] = Field(
+        ("Sources", "Continue your decision path", "Related reading", "Further reading"),
+        description="Sections kept as link lists but not indexed for answers "
+        "(case-insensitive heading match).",
+    )
+
+    @property
+    def chroma_path(self) -> Path:
+        """Folder of the embedded Chroma database."""
+        return self.data_dir / "chroma"

@@ -1,0 +1,77 @@
+"""Reading the corpus: every source becomes an :class:`~careerbot.types.Article`.
+
+A source that cannot be read is reported, not fatal: the rest of the corpus still loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from careerbot.errors import CorpusError, SourceError
+from careerbot.sources.markdown import markdown_parser, parse_markdown, read_markdown_file
+from careerbot.types import Article
+
+__all__ = ["Corpus", "load_corpus", "markdown_parser", "parse_markdown", "read_markdown_file"]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The articles read from a folder, and the sources that failed."""
+
+    root: Path
+    articles: tuple[Article, ...]
+    errors: tuple[SourceError, ...] = ()
+
+    @property
+    def failed_paths(self) -> frozenset[str]:
+        """Paths (relative to ``root``) of the sources that failed to load."""
+        return frozenset(Path(e.source).relative_to(self.root).as_posix() for e in self.errors)
+
+    def by_slug(self) -> dict[str, Article]:
+        """Articles keyed by slug."""
+        return {a.slug: a for a in self.articles}
+
+
+def load_corpus(root: Path, *, navigation_headings: Iterable[str] = ()) -> Corpus:
+    """Read every ``*.md`` under ``root`` (sorted, recursively).
+
+    Raises :class:`CorpusError` when the folder is missing or holds no Markdown at all;
+    individual bad files land in ``Corpus.errors``.
+    """
+    if not root.exists():
+        raise CorpusError(
+            f"The corpus folder {root} does not exist. Pass the folder of Markdown articles "
+            "(careerbot ingest PATH) or set CAREERBOT_CORPUS_DIR."
+        )
+    if not root.is_dir():
+        raise CorpusError(f"The corpus path {root} is a file; it must be a folder of .md files.")
+    paths = sorted(p for p in root.rglob("*.md") if p.is_file())
+    if not paths:
+        raise CorpusError(
+            f"The corpus folder {root} holds no .md files. Add Markdown articles there, "
+            "or point CAREERBOT_CORPUS_DIR at the right folder."
+        )
+    nav = tuple(navigation_headings)
+    md = markdown_parser()
+    articles: dict[str, Article] = {}
+    errors: list[SourceError] = []
+    for path in paths:
+        try:
+            article = read_markdown_file(path, navigation_headings=nav, md=md)
+            article = replace(article, path=path.relative_to(root).as_posix())
+        except SourceError as exc:
+            errors.append(exc)
+            continue
+        if article.slug in articles:
+            errors.append(
+                SourceError(
+                    path,
+                    f"has the slug {article.slug!r}, already used by "
+                    f"{articles[article.slug].path}; give one of them another slug",
+                )
+            )
+            continue
+        articles[article.slug] = article
+    return Corpus(root=root, articles=tuple(articles.values()), errors=tuple(errors))

@@ -1,0 +1,185 @@
+"""careerbot's public data: frozen, readable, and free of LangChain and Chroma types."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+SEP = " › "
+
+
+@dataclass(frozen=True)
+class Link:
+    """A Markdown link found in an article."""
+
+    text: str
+    href: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One heading's worth of an article: the text under it, up to the next heading."""
+
+    slug: str
+    """The article's slug."""
+    title: str
+    """The article's title."""
+    trail: tuple[str, ...]
+    """Headings from the H2 down to this one; ``("Introduction",)`` for the lead."""
+    anchor: str
+    """The heading's id, as a Markdown renderer gives it (GitHub style)."""
+    text: str
+    """Plain text, Markdown removed, paragraphs separated by blank lines."""
+    links: tuple[Link, ...] = ()
+    navigation: bool = False
+    """A link list ("Sources", "Continue ...") kept for links but not indexed."""
+
+    @property
+    def name(self) -> str:
+        """The section as readers see it: ``H2 › H3``."""
+        return SEP.join(self.trail)
+
+
+@dataclass(frozen=True)
+class Article:
+    """One parsed article: front matter, sections and outgoing links."""
+
+    slug: str
+    title: str
+    url: str | None
+    """Canonical URL from the front matter."""
+    updated: date | None
+    description: str
+    path: str
+    """Where it was read from (relative to the corpus folder once loaded)."""
+    markdown: str
+    """The body, without front matter (used to render the article page)."""
+    sections: tuple[Section, ...]
+
+    @property
+    def links(self) -> tuple[Link, ...]:
+        """Every link in the article, navigation sections included."""
+        return tuple(link for s in self.sections for link in s.links)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """What is embedded and stored: a section, or a part of a long one."""
+
+    id: str
+    slug: str
+    title: str
+    section: str
+    anchor: str
+    part: int
+    text: str
+    """The section text (or part of it) shown to readers."""
+    embed_text: str
+    """What the model sees: the heading trail, then the text."""
+    content_hash: str
+    canonical_url: str
+    updated: str
+    source: str = ""
+    """The file it came from, relative to the corpus folder."""
+    links_to: tuple[str, ...] = ()
+    """Slugs of corpus articles this chunk's section links to."""
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved section, with its similarity to the question (cosine, -1..1)."""
+
+    text: str
+    title: str
+    section: str
+    url: str
+    score: float
+    slug: str = ""
+    anchor: str = ""
+    updated: str = ""
+    chunk_id: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Title › Section``."""
+        return f"{self.title}{SEP}{self.section}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        return f"Passage({self.score:.3f} {self.label!r} {self.url})"
+
+    def _repr_markdown_(self) -> str:
+        return f"**[{_md_escape(self.label)}]({self.url})** · score {self.score:.3f}\n\n> {self.text}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What a ``[n]`` marker in an answer points at."""
+
+    n: int
+    title: str
+    section: str
+    url: str
+    snippet: str
+    updated: str = ""
+
+    @property
+    def label(self) -> str:
+        """``Title › Section``."""
+        return f"{self.title}{SEP}{self.section}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    def __repr__(self) -> str:
+        return f"Citation([{self.n}] {self.label!r} {self.url})"
+
+    def _repr_markdown_(self) -> str:
+        return f"[{self.n}] [{_md_escape(self.label)}]({self.url})"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An answer with inline ``[n]`` markers, each backed by a citation."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    refused: bool = False
+    backend: str = "extractive"
+    query: str = ""
+    """The standalone question actually searched (a follow-up is rewritten with its context)."""
+    passages: tuple[Passage, ...] = field(default=(), repr=False)
+    """What retrieval returned, for inspection."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of ``careerbot ask --json``."""
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "backend": self.backend,
+            "citations": [c.to_dict() for c in self.citations],
+        }
+
+    def sources_markdown(self) -> str:
+        """The citations as a Markdown list of links (empty when there are none)."""
+        if not self.citations:
+            return ""
+        lines = [f"{c.n}. [{_md_escape(c.label)}]({c.url})" for c in self.citations]
+        return "**Sources**\n\n" + "\n".join(lines)
+
+    def __repr__(self) -> str:
+        head = "refused" if self.refused else f"{len(self.citations)} citations"
+        return f"Answer({head}: {self.text[:80]!r}{'…' if len(self.text) > 80 else ''})"
+
+    def _repr_markdown_(self) -> str:
+        sources = self.sources_markdown()
+        return self.text + (f"\n\n{sources}" if sources else "")

@@ -13,7 +13,7 @@ from careerbot.answering import (
     ExtractiveAnswerer,
     clean_question,
     refusal,
-    standalone_question,
+    follow_up_context,
 )
 from careerbot.answering.question import Message
 from careerbot.embeddings import Embedder
@@ -41,6 +41,7 @@ class CareerBot:
         embedder: Embedder | None = None,
         answerer: Answerer | None = None,
         progress: ProgressCallback | None = None,
+        build_if_missing: bool = True,
     ) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or Embedder(batch_size=self.settings.embed_batch_size)
@@ -48,7 +49,7 @@ class CareerBot:
             self.settings, model_name=self.embedder.name, dimension=self.embedder.dimension
         )
         self.last_ingest: IngestReport | None = None
-        if not self.store.exists():
+        if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
         self._dense = DenseRetriever(self.settings, self.store, self.embedder)
         self.answerer: Answerer = answerer or ExtractiveAnswerer(
@@ -90,14 +91,14 @@ class CareerBot:
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
-        query = standalone_question(question, history, max_messages=self.settings.history_turns)
-        passages = self._dense.search(query, self.settings.top_k)
+        context = follow_up_context(question, history, max_messages=self.settings.history_turns)
+        passages = self._dense.search(question, self.settings.top_k, context=context)
         if not passages or passages[0].score < self.settings.min_relevance:
-            answer = refusal(query, self.titles(), backend=self.answerer.name)
+            answer = refusal(question, self.titles(), backend=self.answerer.name)
             yield answer.text
             yield answer
             return
-        yield from self.answerer.stream(query, passages)
+        yield from self.answerer.stream(question, passages)
 
     def titles(self) -> list[str]:
         """Titles of the indexed articles."""

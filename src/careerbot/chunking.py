@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
 from careerbot.text import split_sentences
-from careerbot.types import SEP, Article, Chunk, Section
+from careerbot.types import SEP, Article, Chunk, Link, Section
 
 
 def chunk_id(slug: str, anchor: str, part: int) -> str:
@@ -76,19 +76,19 @@ def chunk_article(
     articles a section links to.
     """
     slug_for_url = slug_for_url or {}
+
+    def corpus_slugs(links: Iterable[Link]) -> tuple[str, ...]:
+        found = (slug_for_url.get(link.href.split("#")[0]) for link in links)
+        return tuple(dict.fromkeys(s for s in found if s and s != article.slug))
+
+    article_links_to = corpus_slugs(article.links)
     chunks: list[Chunk] = []
     for section in article.sections:
         if section.navigation or not section.text.strip():
             continue
         prefix = embed_prefix(section)
         budget = max_tokens - count_tokens(prefix)
-        links_to = tuple(
-            dict.fromkeys(
-                slug
-                for link in section.links
-                if (slug := slug_for_url.get(link.href.split("#")[0])) and slug != article.slug
-            )
-        )
+        links_to = corpus_slugs(section.links)
         for part, text in enumerate(split_to_fit(section.text, budget, count_tokens)):
             embed_text = prefix + text
             chunks.append(
@@ -106,6 +106,7 @@ def chunk_article(
                     updated=article.updated.isoformat() if article.updated else "",
                     source=article.path,
                     links_to=links_to,
+                    article_links_to=article_links_to,
                 )
             )
     return chunks

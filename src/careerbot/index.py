@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
@@ -45,11 +47,29 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "canonical_url": chunk.canonical_url,
         "updated": chunk.updated,
         "links_to": ",".join(chunk.links_to),
+        "article_links_to": ",".join(chunk.article_links_to),
         "source": chunk.source,
         "content_hash": chunk.content_hash,
     }
     meta["meta_hash"] = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:32]
     return meta
+
+
+def set_aside_local_index(settings: Settings) -> Path | None:
+    """Move an unreadable embedded index out of the way (kept for inspection), for a rebuild.
+
+    Returns where it went, or None when there was nothing to move.
+    """
+    path = settings.chroma_path
+    if settings.chroma_host or not path.exists():
+        return None
+    target = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(target)
+    from chromadb.api.client import SharedSystemClient
+
+    # chromadb caches one client per path in the process, broken ones included.
+    SharedSystemClient.clear_system_cache()
+    return target
 
 
 class ChunkStore:
@@ -169,10 +189,10 @@ class ChunkStore:
     def update_metadata(self, chunks: Sequence[Chunk]) -> None:
         """Refresh metadata (a new date, a new link) without re-embedding."""
         if chunks:
+            # Text is unchanged (it is in the content hash), so only metadata is sent: sending
+            # documents without embeddings would make Chroma try to embed them itself.
             self.collection().update(
-                ids=[c.id for c in chunks],
-                documents=[c.text for c in chunks],
-                metadatas=[chunk_metadata(c) for c in chunks],
+                ids=[c.id for c in chunks], metadatas=[chunk_metadata(c) for c in chunks]
             )
 
     def delete(self, ids: Sequence[str]) -> None:

@@ -69,9 +69,15 @@ class IngestReport:
         }
 
 
-def corpus_chunks(corpus: Corpus, embedder: Embedder) -> list[Chunk]:
-    """Every chunk of a corpus, in article and section order."""
-    slug_for_url = {a.url: a.slug for a in corpus.articles if a.url}
+def corpus_chunks(
+    corpus: Corpus, embedder: Embedder, known_urls: dict[str, str] | None = None
+) -> list[Chunk]:
+    """Every chunk of a corpus, in article and section order.
+
+    ``known_urls`` adds url → slug pairs of articles that are indexed but failed to load this
+    time, so links to them still count as links into the corpus.
+    """
+    slug_for_url = dict(known_urls or {}) | {a.url: a.slug for a in corpus.articles if a.url}
     return [
         chunk
         for article in corpus.articles
@@ -101,10 +107,16 @@ def ingest(
     """
     started = time.perf_counter()
     corpus = load_corpus(corpus_dir, navigation_headings=navigation_headings)
-    chunks = corpus_chunks(corpus, embedder)
     if rebuild:
         store.drop()
     stored = store.stored()
+    failed = corpus.failed_paths
+    kept = {
+        str(m["canonical_url"]): str(m["slug"])
+        for m in stored.values()
+        if m.get("source") in failed and m.get("canonical_url")
+    }
+    chunks = corpus_chunks(corpus, embedder, kept)
 
     to_embed = [c for c in chunks if stored.get(c.id, {}).get("content_hash") != c.content_hash]
     embed_ids = {c.id for c in to_embed}
@@ -114,7 +126,6 @@ def ingest(
         if c.id not in embed_ids and stored[c.id].get("meta_hash") != chunk_metadata(c)["meta_hash"]
     ]
     # Chunks of sources that failed to load this time stay as they were.
-    failed = corpus.failed_paths
     current_ids = {c.id for c in chunks}
     stale = [i for i, m in stored.items() if i not in current_ids and m.get("source") not in failed]
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -20,6 +22,10 @@ from careerbot.types import Passage
 
 # Chunks fetched per section wanted: parts of one long section can crowd the top.
 OVERFETCH = 3
+# How much a follow-up's earlier question pulls the search ("and what about pay?" after
+# "ML engineer or data scientist?"). Mixing vectors beat pasting the texts together: the
+# pasted context drowned the short follow-up.
+CONTEXT_WEIGHT = 0.5
 
 
 def section_url(settings: Settings, *, slug: str, anchor: str, canonical_url: str) -> str:
@@ -38,9 +44,17 @@ class DenseRetriever:
         self.store = store
         self.embedder = embedder
 
-    def search(self, query: str, k: int) -> list[Passage]:
-        """The ``k`` sections most similar to ``query``, best first."""
-        vector = self.embedder.encode([query])[0]
+    def search(self, query: str, k: int, *, context: str | None = None) -> list[Passage]:
+        """The ``k`` sections most similar to ``query``, best first.
+
+        ``context`` (an earlier question a follow-up leans on) pulls the search towards it.
+        """
+        if context:
+            q_vec, c_vec = self.embedder.encode([query, context])
+            vector = q_vec + CONTEXT_WEIGHT * c_vec
+            vector = vector / float(np.linalg.norm(vector))
+        else:
+            vector = self.embedder.encode([query])[0]
         best: dict[tuple[str, str], Hit] = {}
         for hit in self.store.query(vector, k * OVERFETCH):
             key = (str(hit.metadata.get("slug")), str(hit.metadata.get("anchor")))

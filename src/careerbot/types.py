@@ -84,6 +84,9 @@ class Chunk:
     """The file it came from, relative to the corpus folder."""
     links_to: tuple[str, ...] = ()
     """Slugs of corpus articles this chunk's section links to."""
+    article_links_to: tuple[str, ...] = ()
+    """Slugs of corpus articles the whole article links to (navigation included): what to
+    read next."""
 
 
 def _md_escape(text: str) -> str:

@@ -2,6 +2,6 @@
 
 from careerbot.answering.base import Answerer, refusal
 from careerbot.answering.extractive import ExtractiveAnswerer
-from careerbot.answering.question import clean_question, standalone_question
+from careerbot.answering.question import clean_question, follow_up_context
 
-__all__ = ["Answerer", "ExtractiveAnswerer", "clean_question", "refusal", "standalone_question"]
+__all__ = ["Answerer", "ExtractiveAnswerer", "clean_question", "refusal", "follow_up_context"]

@@ -67,15 +67,13 @@ def is_follow_up(question: str) -> bool:
     )
 
 
-def standalone_question(question: str, history: Sequence[Message], *, max_messages: int) -> str:
-    """The question to search with: a follow-up gets the previous user question as context."""
+def follow_up_context(question: str, history: Sequence[Message], *, max_messages: int) -> str | None:
+    """The earlier user question a follow-up leans on, or None for a standalone question."""
     if not history or max_messages == 0 or not is_follow_up(question):
-        return question
+        return None
     previous = [
         text
         for m in list(history)[-max_messages:]
         if m.get("role") == "user" and (text := message_text(m).strip())
     ]
-    if not previous:
-        return question
-    return f"{question} (context: {previous[-1]})"
+    return previous[-1] if previous else None

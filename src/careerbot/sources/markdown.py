@@ -25,8 +25,8 @@ MAX_FILE_BYTES = 2_000_000
 
 
 def markdown_parser() -> MarkdownIt:
-    """The one Markdown configuration: CommonMark, tables, and GitHub-style heading ids."""
-    return MarkdownIt("commonmark").enable("table").use(anchors_plugin, min_level=1, max_level=6)
+    """The one Markdown configuration: CommonMark without raw HTML, tables, GitHub-style ids."""
+    return MarkdownIt("commonmark", {"html": False}).enable("table").use(anchors_plugin, min_level=1, max_level=6)
 
 
 class FrontMatter(BaseModel):
@@ -105,7 +105,7 @@ def parse_markdown(
     title = meta.title or h1
     if not title:
         raise SourceError(source, "has no title: add `title:` to the front matter or an H1")
-    if h1 is None and not any(s.trail[0] != INTRO for s in sections):
+    if h1 is None and not any(trail[0] != INTRO for trail, *_ in sections):
         raise SourceError(source, "has no headings: give it an H1 title and H2 sections")
     slug = meta.slug or default_slug
     built = tuple(

@@ -1,0 +1,201 @@
+"""The ``careerbot`` command: thin callers of :class:`CareerBot`. Errors become messages here."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from careerbot.answering.question import clean_question
+from careerbot.errors import CareerbotError, IndexCorruptError
+from careerbot.index import set_aside_local_index
+from careerbot.settings import Settings
+
+app = typer.Typer(
+    help="careerbot: career answers from our articles, with the section of every claim.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+out = Console()
+T = TypeVar("T")
+
+EXIT_PARTIAL = 3
+"""Exit code of an ingest in which some sources failed (the rest was ingested)."""
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _friendly(fn: Callable[[], T]) -> T:
+    try:
+        return fn()
+    except CareerbotError as exc:
+        raise _fail(str(exc)) from None
+
+
+@contextmanager
+def embedding_progress(enabled: bool = True) -> Iterator[Callable[[int, int], None] | None]:
+    """A rich progress bar on stderr, as an ingest progress callback.
+
+    The bar appears only once there is something to embed, so an up-to-date index stays quiet.
+    """
+    if not enabled:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("Embedding sections"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+    task: list[Any] = []
+
+    def update(done: int, total: int) -> None:
+        if not task:
+            if total == 0:
+                return
+            bar.start()
+            task.append(bar.add_task("embed", total=total))
+        bar.update(task[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if task:
+            bar.stop()
+
+
+def make_bot(settings: Settings, *, progress: bool = True) -> Any:
+    """A CareerBot, building the index first (with a progress bar) when there is none."""
+    from careerbot.bot import CareerBot
+
+    err.print("Loading the embedding model and the index…", style="dim")
+    with embedding_progress(progress) as callback:
+        return CareerBot(settings, progress=callback)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except Exception as exc:  # noqa: BLE001 - pydantic's message names the bad variable
+        raise _fail(f"Invalid setting: {exc}") from None
+
+
+@app.command()
+def ingest(
+    corpus_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of Markdown articles [default: CAREERBOT_CORPUS_DIR, then ./corpus]")
+    ] = None,
+    rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Index the corpus: new and changed sections are embedded, removed ones deleted."""
+    from careerbot.bot import CareerBot
+    from careerbot.sources import load_corpus
+
+    settings = _settings(corpus_dir=corpus_dir)
+
+    def run() -> Any:
+        load_corpus(settings.corpus_dir)  # fail fast on a missing or empty folder
+        try:
+            bot = CareerBot(settings, build_if_missing=False)
+            bot.store.exists()
+        except IndexCorruptError:
+            moved = set_aside_local_index(settings) if rebuild else None
+            if moved is None:
+                raise
+            err.print(f"Moved the unreadable index to {moved}; rebuilding.", highlight=False)
+            bot = CareerBot(settings, build_if_missing=False)
+        with embedding_progress(not as_json) as callback:
+            return bot.ingest(rebuild=rebuild, progress=callback)
+
+    report = _friendly(run)
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+    else:
+        table = Table(title=f"Ingested {settings.corpus_dir}", show_header=True)
+        for column in ("articles", "chunks", "added", "updated", "unchanged", "deleted", "embedded"):
+            table.add_column(column, justify="right")
+        table.add_row(*(str(report.to_dict()[c]) for c in (
+            "articles", "chunks", "added", "updated", "unchanged", "deleted", "embedded")))
+        out.print(table)
+        for change in report.changes:
+            out.print(f"  {change}", highlight=False)
+        out.print(f"Done in {report.seconds:.1f} s.", highlight=False)
+        for error in report.errors:
+            err.print(f"[yellow]Skipped[/] {error}", highlight=False, soft_wrap=True)
+    if report.errors:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Answer a question from the articles, with numbered sources."""
+    settings = _settings()
+    _friendly(lambda: clean_question(question, max_chars=settings.max_question_chars))
+    bot = _friendly(lambda: make_bot(settings, progress=not as_json))
+    answer = _friendly(lambda: bot.ask(question))
+    if as_json:
+        out.print_json(json.dumps(answer.to_dict()))
+        return
+    out.print(Markdown(answer.text))
+    for c in answer.citations:
+        out.print(f"[{c.n}] {c.label}\n    {c.url}", highlight=False)
+
+
+@app.command()
+def retrieve(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    k: Annotated[int, typer.Option("-k", "--k", min=1, max=50, help="Sections to return.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the passages as JSON.")] = False,
+) -> None:
+    """Show the sections most relevant to a question, with their scores."""
+    settings = _settings()
+    _friendly(lambda: clean_question(question, max_chars=settings.max_question_chars))
+    bot = _friendly(lambda: make_bot(settings, progress=not as_json))
+    passages = _friendly(lambda: bot.retrieve(question, k=k))
+    if as_json:
+        out.print_json(json.dumps([p.to_dict() for p in passages]))
+        return
+    for p in passages:
+        out.print(f"[bold]{p.score:.3f}[/]  {p.label}\n       {p.url}", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to listen on [env: GRADIO_SERVER_NAME; default 127.0.0.1].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [env: GRADIO_SERVER_PORT; default 7860].")] = None,
+) -> None:
+    """Start the web app: chat, article pages and the HTTP API."""
+    from careerbot.web.server import resolve_address, run
+
+    bind_host, bind_port = resolve_address(host, port)
+    bot = _friendly(lambda: make_bot(_settings()))
+    err.print(f"careerbot is up at http://{bind_host}:{bind_port}  (Ctrl+C stops it)", highlight=False)
+    run(bot, host=bind_host, port=bind_port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``careerbot`` console script (``argv`` defaults to sys.argv)."""
+    try:
+        app(args=argv)
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        sys.exit(130)

@@ -1,0 +1,62 @@
+"""The HTTP API for analysts: JSON over the same CareerBot as the chat."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from careerbot.bot import CareerBot
+from careerbot.errors import CareerbotError, IndexStateError, QuestionError
+
+
+class AskRequest(BaseModel):
+    """Body of ``POST /api/ask``."""
+
+    question: str = Field(description="The question.")
+    history: list[dict[str, Any]] = Field(
+        default_factory=list, description='Earlier messages: [{"role", "content"}, ...].'
+    )
+
+
+def status_for(exc: CareerbotError) -> int:
+    """The HTTP status for one of careerbot's errors."""
+    if isinstance(exc, QuestionError):
+        return 422
+    if isinstance(exc, IndexStateError):
+        return 503
+    return 500
+
+
+def add_error_handler(app: FastAPI) -> None:
+    """Turn careerbot errors into ``{"error": message}`` with a fitting status."""
+
+    async def handle(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, CareerbotError)
+        return JSONResponse({"error": str(exc)}, status_code=status_for(exc))
+
+    app.add_exception_handler(CareerbotError, handle)
+
+
+def api_router(bot: CareerBot) -> APIRouter:
+    """Routes under ``/api``."""
+    router = APIRouter(prefix="/api", tags=["careerbot"])
+
+    @router.get("/health")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "chunks": bot.store.count()}
+
+    @router.get("/retrieve")
+    def retrieve(
+        q: str = Query(description="The question."),
+        k: int = Query(5, ge=1, le=50, description="Sections to return."),
+    ) -> dict[str, Any]:
+        return {"passages": [p.to_dict() for p in bot.retrieve(q, k=k)]}
+
+    @router.post("/ask")
+    def ask(body: AskRequest) -> dict[str, Any]:
+        return bot.ask(body.question, history=body.history).to_dict()
+
+    return router

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+import re
+
+from careerbot.bot import CareerBot
+from careerbot.text import split_sentences
+from careerbot.types import Answer
+
+QUESTIONS = [
+    "What does an ML engineer do that a data scientist doesn't?",
+    "Which of the two roles pays better?",
+    "Is a cloud certification worth getting?",
+    "How can a junior developer stay relevant as AI automates routine work?",
+    "Where in India is AI hiring concentrated?",
+]
+
+
+def markers(answer: Answer) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+
+
+def test_every_marker_has_a_citation_and_every_citation_is_used(shared_bot: CareerBot) -> None:
+    for question in QUESTIONS:
+        answer = shared_bot.ask(question)
+        assert not answer.refused, question
+        used = markers(answer)
+        assert used, question
+        assert sorted(set(used)) == [c.n for c in answer.citations] == list(
+            range(1, len(answer.citations) + 1)
+        )
+        assert used[0] == 1  # numbered in order of first use
+
+
+def test_sentences_are_quoted_verbatim_from_their_cited_section(shared_bot: CareerBot) -> None:
+    for question in QUESTIONS:
+        answer = shared_bot.ask(question)
+        by_n = {c.n: c for c in answer.citations}
+        passages = {(p.title, p.section): p.text for p in answer.passages}
+        claims = re.findall(r"(.+?) \[(\d+)\]", answer.text.replace("\n", " "))
+        assert claims
+        seen = set()
+        for sentence, n in claims:
+            sentence = sentence.strip()
+            citation = by_n[int(n)]
+            assert sentence in split_sentences(passages[(citation.title, citation.section)])
+            assert sentence not in seen, "repeated sentence"
+            seen.add(sentence)
+
+
+def test_citations_read_title_section_with_a_section_link(shared_bot: CareerBot) -> None:
+    answer = shared_bot.ask("Does an ML engineer or a data scientist earn more?")
+    for c in answer.citations:
+        assert c.label == f"{c.title} › {c.section}"
+        assert re.fullmatch(r"/articles/[a-z0-9-]+#[a-z0-9-]+", c.url)
+        assert c.snippet
+
+
+def test_guide_questions_cite_the_guide(shared_bot: CareerBot) -> None:
+    cases = {
+        "What do BLS figures say about data scientist wages?": "ai-engineer-salary-2026",
+        "Which Indian cities have the most AI jobs?": "ai-ml-engineer-jobs-india-2026",
+        "Should I pick AWS, Azure or Google Cloud for my first certificate?": "cloud-certifications-worth-it-2026",
+        "How should a new developer use AI coding assistants without hurting their learning?": "junior-developer-gap-2026",
+    }
+    for question, slug in cases.items():
+        answer = shared_bot.ask(question)
+        assert answer.citations[0].url.startswith(f"/articles/{slug}#"), question
+
+
+def test_off_topic_questions_are_refused_politely(
+    shared_bot: CareerBot, offtopic_questions: list[str]
+) -> None:
+    clearly_off_topic = offtopic_questions[:6]  # cooking, sport, geography, fitness
+    for question in clearly_off_topic:
+        answer = shared_bot.ask(question)
+        assert answer.refused, question
+        assert answer.citations == ()
+        assert "only answer from our articles" in answer.text
+        assert "ML Engineer vs Data Scientist in 2026" in answer.text  # says what is covered
+
+
+def test_a_follow_up_is_read_in_the_light_of_the_previous_turn(shared_bot: CareerBot) -> None:
+    history = [
+        {"role": "user", "content": "What does an ML engineer do compared with a data scientist?"},
+        {"role": "assistant", "content": shared_bot.ask("What does an ML engineer do?").text},
+    ]
+    answer = shared_bot.ask("and what about pay?", history=history)
+    assert not answer.refused
+    assert answer.citations[0].section == "How pay and demand differ"
+
+
+def test_stream_yields_pieces_then_the_answer(shared_bot: CareerBot) -> None:
+    pieces = list(shared_bot.stream("Which of the two roles pays better?"))
+    *texts, final = pieces
+    assert isinstance(final, Answer)
+    assert len(texts) > 3 and all(isinstance(t, str) for t in texts)
+    assert "".join(texts).strip() == final.text

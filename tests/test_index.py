@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import pytest
+
+from careerbot.embeddings import Embedder
+from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
+from careerbot.index import ChunkStore
+from careerbot.ingest import ingest
+from careerbot.settings import Settings
+from tests.conftest import CORPUS
+
+
+def test_missing_index_says_how_to_build_it(settings: Settings, embedder: Embedder) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    assert not store.exists()
+    with pytest.raises(IndexMissingError, match="careerbot ingest"):
+        store.collection()
+
+
+def test_corrupt_index_says_how_to_rebuild(settings: Settings, embedder: Embedder) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    del store
+    db = settings.chroma_path / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorruptError, match="careerbot ingest --rebuild"):
+        reopened = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+        reopened.exists()
+
+
+def test_index_from_another_model_is_refused(settings: Settings, embedder: Embedder) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    other = ChunkStore(settings, model_name="other-model", dimension=embedder.dimension)
+    with pytest.raises(IndexStateError, match="built with the model 'all-MiniLM-L6-v2'"):
+        other.exists()

@@ -93,8 +93,24 @@ def _md_escape(text: str) -> str:
     return text.replace("[", "\\[").replace("]", "\\]")
 
 
+class _SectionRef:
+    """What Passage and Citation share: a section of an article, shown as ``Title › Section``."""
+
+    title: str
+    section: str
+
+    @property
+    def label(self) -> str:
+        """``Title › Section``."""
+        return f"{self.title}{SEP}{self.section}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
-class Passage:
+class Passage(_SectionRef):
     """A retrieved section, with its similarity to the question (cosine, -1..1)."""
 
     text: str
@@ -107,15 +123,6 @@ class Passage:
     updated: str = ""
     chunk_id: str = ""
 
-    @property
-    def label(self) -> str:
-        """``Title › Section``."""
-        return f"{self.title}{SEP}{self.section}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
-
     def __repr__(self) -> str:
         return f"Passage({self.score:.3f} {self.label!r} {self.url})"
 
@@ -124,7 +131,7 @@ class Passage:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(_SectionRef):
     """What a ``[n]`` marker in an answer points at."""
 
     n: int
@@ -133,15 +140,6 @@ class Citation:
     url: str
     snippet: str
     updated: str = ""
-
-    @property
-    def label(self) -> str:
-        """``Title › Section``."""
-        return f"{self.title}{SEP}{self.section}"
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return asdict(self)
 
     def __repr__(self) -> str:
         return f"Citation([{self.n}] {self.label!r} {self.url})"

@@ -28,9 +28,23 @@ def test_corrupt_index_says_how_to_rebuild(settings: Settings, embedder: Embedde
         reopened.exists()
 
 
-def test_index_from_another_model_is_refused(settings: Settings, embedder: Embedder) -> None:
+def test_each_model_gets_its_own_collection(settings: Settings, embedder: Embedder) -> None:
     store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
     ingest(CORPUS, store, embedder)
-    other = ChunkStore(settings, model_name="other-model", dimension=embedder.dimension)
-    with pytest.raises(IndexStateError, match="built with the model 'all-MiniLM-L6-v2'"):
-        other.exists()
+    other = ChunkStore(settings, model_name="other-model", dimension=128)
+    assert other.name != store.name and other.name.endswith("other-model-128")
+    assert not other.exists()
+    with pytest.raises(IndexMissingError):
+        other.collection()
+    assert store.exists()
+
+
+def test_a_collection_holding_another_models_vectors_is_refused(
+    settings: Settings, embedder: Embedder
+) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    store.collection().modify(metadata={"model": "other-model", "dimension": 384, "complete": True})
+    reopened = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    with pytest.raises(IndexStateError, match="holds vectors of the model 'other-model'"):
+        reopened.exists()

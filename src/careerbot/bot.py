@@ -7,6 +7,7 @@ retriever and the answerer, and builds the index from the corpus the first time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from careerbot.answering import (
     Answerer,
@@ -59,18 +60,30 @@ class CareerBot:
         )
 
     def ingest(
-        self, *, rebuild: bool = False, progress: ProgressCallback | None = None
+        self,
+        path: Path | None = None,
+        *,
+        rebuild: bool = False,
+        dry_run: bool = False,
+        progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus folder; only changed sections are embedded."""
-        self.last_ingest = ingest(
-            self.settings.corpus_dir,
+        """Bring the index in line with the corpus folder (or one article file in it).
+
+        Only new and changed sections are embedded; the report says what changed.
+        """
+        report = ingest(
+            path or self.settings.corpus_dir,
             self.store,
             self.embedder,
             navigation_headings=self.settings.navigation_headings,
             rebuild=rebuild,
+            dry_run=dry_run,
+            batch_size=self.settings.index_batch_size,
             progress=progress,
         )
-        return self.last_ingest
+        if not dry_run:
+            self.last_ingest = report
+        return report
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The ``k`` sections most relevant to ``question``, best first."""

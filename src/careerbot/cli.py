@@ -97,20 +97,28 @@ def _settings(**overrides: Any) -> Settings:
 
 @app.command()
 def ingest(
-    corpus_dir: Annotated[
-        Path | None, typer.Argument(help="Folder of Markdown articles [default: CAREERBOT_CORPUS_DIR, then ./corpus]")
+    path: Annotated[
+        Path | None,
+        typer.Argument(
+            help="Corpus folder, or one article in it [default: CAREERBOT_CORPUS_DIR, then ./corpus]"
+        ),
     ] = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; write nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
-    """Index the corpus: new and changed sections are embedded, removed ones deleted."""
+    """Index the corpus: new and changed sections are embedded, removed ones deleted.
+
+    Exit codes: 0 done, 1 nothing done (see the message), 3 done but some sources were skipped.
+    """
     from careerbot.bot import CareerBot
     from careerbot.sources import load_corpus
 
-    settings = _settings(corpus_dir=corpus_dir)
+    settings = _settings()
+    target = path or settings.corpus_dir
 
     def run() -> Any:
-        load_corpus(settings.corpus_dir)  # fail fast on a missing or empty folder
+        load_corpus(target.parent if target.is_file() else target)  # fail fast: missing/empty
         try:
             bot = CareerBot(settings, build_if_missing=False)
             bot.store.exists()
@@ -120,26 +128,42 @@ def ingest(
                 raise
             err.print(f"Moved the unreadable index to {moved}; rebuilding.", highlight=False)
             bot = CareerBot(settings, build_if_missing=False)
-        with embedding_progress(not as_json) as callback:
-            return bot.ingest(rebuild=rebuild, progress=callback)
+        with embedding_progress(not as_json and not dry_run) as callback:
+            return bot.ingest(target, rebuild=rebuild, dry_run=dry_run, progress=callback)
 
     report = _friendly(run)
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
     else:
-        table = Table(title=f"Ingested {settings.corpus_dir}", show_header=True)
-        for column in ("articles", "chunks", "added", "updated", "unchanged", "deleted", "embedded"):
-            table.add_column(column, justify="right")
-        table.add_row(*(str(report.to_dict()[c]) for c in (
-            "articles", "chunks", "added", "updated", "unchanged", "deleted", "embedded")))
-        out.print(table)
-        for change in report.changes:
-            out.print(f"  {change}", highlight=False)
-        out.print(f"Done in {report.seconds:.1f} s.", highlight=False)
-        for error in report.errors:
-            err.print(f"[yellow]Skipped[/] {error}", highlight=False, soft_wrap=True)
+        print_report(report, target)
     if report.errors:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def print_report(report: Any, target: Path) -> None:
+    """An ingest report as a rich table per article, the changed sections, and skipped sources."""
+    verb = "Plan for" if report.dry_run else "Ingested"
+    table = Table(title=f"{verb} {target}", title_justify="left")
+    table.add_column("article")
+    for column in ("added", "changed", "updated", "unchanged", "removed"):
+        table.add_column(column, justify="right")
+    for row in report.per_article:
+        table.add_row(
+            row.title, *(str(getattr(row, c)) for c in ("added", "changed", "updated", "unchanged", "removed"))
+        )
+    out.print(table)
+    for change in report.changes:
+        out.print(f"  {change}", highlight=False)
+    would = "would be " if report.dry_run else ""
+    out.print(
+        f"{report.chunks} chunks in {report.articles} articles; {report.embedded} {would}embedded, "
+        f"{report.deleted} {would}deleted. {report.seconds:.1f} s.",
+        highlight=False,
+    )
+    if report.dry_run:
+        out.print("Dry run: nothing was written.")
+    for error in report.errors:
+        err.print(f"[yellow]Skipped[/] {error}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -46,17 +46,27 @@ class Embedder(Embeddings):
     can use the same loaded model.
     """
 
-    def __init__(self, model_path: Path | None = None, *, batch_size: int = 32) -> None:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        *,
+        batch_size: int = 32,
+        truncate_dim: int | None = None,
+    ) -> None:
         from sentence_transformers import SentenceTransformer
 
         path = model_path or bundled_model_path()
         try:
-            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+            self._model = SentenceTransformer(
+                str(path), device="cpu", local_files_only=True, truncate_dim=truncate_dim
+            )
         except Exception as exc:  # noqa: BLE001 - any load failure means the same to the user
             raise EmbeddingModelError(f"The embedding model at {path} failed to load: {exc}") from exc
         self.batch_size = batch_size
         self.name = MODEL_NAME if model_path is None else path.name
         self.dimension = int(self._model.get_embedding_dimension())
+        if truncate_dim:
+            self.name = f"{self.name}-dim{truncate_dim}"
         self.max_tokens = int(self._model.max_seq_length)
 
     def count_tokens(self, text: str) -> int:

@@ -2,14 +2,21 @@
 
 This is the only module that imports chromadb. It stores chunks with their metadata, answers
 nearest-neighbour queries, and reports what it already holds so ingest can skip unchanged work.
+
+Each embedding model gets its own collection (``<collection>-<model>-<dim>``), so vectors of two
+models are never mixed, and a collection only serves once its first ingest has finished
+(``complete`` in its metadata). A new model's collection is built beside the old one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import re
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +46,7 @@ class Hit:
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     """The metadata stored beside a chunk (Chroma takes flat scalars only)."""
     meta: dict[str, str | int] = {
+        "chunk_key": chunk.id,
         "slug": chunk.slug,
         "title": chunk.title,
         "section": chunk.section,
@@ -50,9 +58,16 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "article_links_to": ",".join(chunk.article_links_to),
         "source": chunk.source,
         "content_hash": chunk.content_hash,
+        "text_start": len(chunk.embed_text) - len(chunk.text),
     }
     meta["meta_hash"] = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:32]
     return meta
+
+
+def collection_name(settings: Settings, model_name: str, dimension: int) -> str:
+    """The physical collection for one model: ``careerbot-all-minilm-l6-v2-384``."""
+    model = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")
+    return f"{settings.collection}-{model}-{dimension}"[:512]
 
 
 def set_aside_local_index(settings: Settings) -> Path | None:
@@ -65,30 +80,50 @@ def set_aside_local_index(settings: Settings) -> Path | None:
         return None
     target = path.with_name(f"{path.name}.unreadable-{time.strftime('%Y%m%d-%H%M%S')}")
     path.rename(target)
-    from chromadb.api.client import SharedSystemClient
-
-    # chromadb caches one client per path in the process, broken ones included.
-    SharedSystemClient.clear_system_cache()
+    _forget_cached_clients()
     return target
 
 
+def _forget_cached_clients() -> None:
+    from chromadb.api.client import SharedSystemClient
+
+    # chromadb caches one client per path in the process (broken ones included), and an open
+    # embedded client keeps its own in-memory HNSW: it does not see another process's writes.
+    SharedSystemClient.clear_system_cache()
+
+
 class ChunkStore:
-    """A Chroma collection of chunks, cosine space, tagged with the model that embedded it."""
+    """The chunks of one embedding model, in Chroma (cosine space)."""
 
     def __init__(self, settings: Settings, *, model_name: str, dimension: int) -> None:
         self.settings = settings
         self.model_name = model_name
         self.dimension = dimension
+        self.name = collection_name(settings, model_name, dimension)
+        self._lock = threading.RLock()
+        self._stamp = self._read_stamp()
         self._client = self._connect()
         self._collection: Collection | None = None
+        self._complete = False  # once true, stays true for this collection
+
+    # -- where and what ------------------------------------------------------------------
 
     @property
     def location(self) -> str:
         """Where the index lives, for messages."""
         s = self.settings
-        if s.chroma_host:
-            return f"Chroma server {s.chroma_host}:{s.chroma_port}, collection {s.collection!r}"
-        return f"{s.chroma_path} (collection {s.collection!r})"
+        where = f"Chroma server {s.chroma_host}:{s.chroma_port}" if s.chroma_host else str(s.chroma_path)
+        return f"{where} (collection {self.name!r})"
+
+    @property
+    def stamp_path(self) -> Path:
+        """A file rewritten after every finished ingest; readers reopen when it changes."""
+        return self.settings.data_dir / f"{self.name}.stamp"
+
+    @property
+    def records_path(self) -> Path:
+        """The record manager's SQLite file, beside the index."""
+        return self.settings.data_dir / "records.sqlite3"
 
     def _connect(self) -> ClientAPI:
         import chromadb
@@ -115,9 +150,9 @@ class ChunkStore:
     def _find(self) -> Collection | None:
         try:
             names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
-            if self.settings.collection not in names:
+            if self.name not in names:
                 return None
-            collection = self._client.get_collection(self.settings.collection)
+            collection = self._client.get_collection(self.name)
         except Exception as exc:  # noqa: BLE001
             raise IndexCorruptError(
                 f"The index at {self.location} cannot be read ({exc}). {REBUILD_HINT}"
@@ -125,74 +160,151 @@ class ChunkStore:
         meta = collection.metadata or {}
         if meta.get("model") != self.model_name or meta.get("dimension") != self.dimension:
             raise IndexStateError(
-                f"The index at {self.location} was built with the model "
-                f"{meta.get('model')!r} ({meta.get('dimension')} dimensions), not "
-                f"{self.model_name!r} ({self.dimension}). {REBUILD_HINT}"
+                f"The collection {self.name!r} holds vectors of the model {meta.get('model')!r} "
+                f"({meta.get('dimension')} dimensions), not {self.model_name!r}. {REBUILD_HINT}"
             )
         return collection
 
-    def exists(self) -> bool:
-        """Whether the collection exists and holds at least one chunk."""
-        return self._find() is not None and self.count() > 0
-
     def collection(self, *, create: bool = False) -> Collection:
-        """The Chroma collection; ``create`` makes it when missing."""
-        if self._collection is None:
-            found = self._find()
-            if found is None:
-                if not create:
-                    raise IndexMissingError(
-                        f"No index at {self.location} yet. Build it with: careerbot ingest"
+        """The Chroma collection; ``create`` makes it (not yet complete) when missing."""
+        with self._lock:
+            if self._collection is None:
+                found = self._find()
+                if found is None:
+                    if not create:
+                        raise IndexMissingError(
+                            f"No index at {self.location} yet. Build it with: careerbot ingest"
+                        )
+                    found = self._client.create_collection(
+                        self.name,
+                        configuration={"hnsw": {"space": "cosine"}},
+                        metadata={"model": self.model_name, "dimension": self.dimension,
+                                  "complete": False},
+                        embedding_function=None,
                     )
-                found = self._client.create_collection(
-                    self.settings.collection,
-                    configuration={"hnsw": {"space": "cosine"}},
-                    metadata={"model": self.model_name, "dimension": self.dimension},
-                    embedding_function=None,
-                )
-            self._collection = found
-        return self._collection
+                self._collection = found
+            return self._collection
+
+    def _guard(self, what: str, fn: Any) -> Any:
+        try:
+            return fn()
+        except (IndexStateError, ValueError, TypeError):
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise IndexCorruptError(
+                f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
+            ) from exc
+
+    # -- state ---------------------------------------------------------------------------
+
+    def is_complete(self) -> bool:
+        """Whether a finished ingest has filled this collection (it may serve)."""
+        if not self._complete:
+            found = self._find()
+            self._complete = found is not None and bool((found.metadata or {}).get("complete"))
+        return self._complete
+
+    def exists(self) -> bool:
+        """Whether the collection exists, was completed once, and holds chunks."""
+        return self.is_complete() and self.count() > 0
+
+    def mark_complete(self) -> None:
+        """Record that an ingest finished, and tell other processes to reopen."""
+        collection = self.collection()
+        meta = dict(collection.metadata or {})
+        if not meta.get("complete"):
+            meta["complete"] = True
+            meta.pop("hnsw:space", None)
+            collection.modify(metadata=meta)
+        self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.stamp_path.with_suffix(".tmp")
+        tmp.write_text(f"{time.time_ns()}\n")
+        os.replace(tmp, self.stamp_path)
+        self._stamp = self._read_stamp()
+
+    def _read_stamp(self) -> str:
+        try:
+            return self.stamp_path.read_text()
+        except OSError:
+            return ""
+
+    def refresh_if_changed(self) -> bool:
+        """Reopen the embedded index if another process finished an ingest since we opened it.
+
+        Returns whether it reopened. A Chroma server needs no reopening.
+        """
+        stamp = self._read_stamp()
+        if stamp == self._stamp or self.settings.chroma_host:
+            return False
+        with self._lock:
+            _forget_cached_clients()
+            self._client = self._connect()
+            self._collection = None
+            self._stamp = stamp
+        return True
 
     def count(self) -> int:
         """Chunks stored."""
         try:
-            return self.collection().count()
+            collection = self.collection()
         except IndexMissingError:
             return 0
-        except IndexStateError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise IndexCorruptError(
-                f"The index at {self.location} cannot be read ({exc}). {REBUILD_HINT}"
-            ) from exc
+        return int(self._guard("read", collection.count))
 
-    def stored(self) -> dict[str, dict[str, Any]]:
-        """Metadata of every stored chunk, by id."""
+    def stored(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+        """Metadata of stored chunks (all, or those matching ``where``), by id."""
         try:
             collection = self.collection()
         except IndexMissingError:
             return {}
-        got = collection.get(include=["metadatas"])
+        got = self._guard("read", lambda: collection.get(where=where, include=["metadatas"]))
         return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
-    def upsert(self, chunks: Sequence[Chunk], embeddings: np.ndarray) -> None:
-        """Write chunks with their embeddings (same ids replace what was there)."""
-        if not chunks:
-            return
-        self.collection(create=True).upsert(
-            ids=[c.id for c in chunks],
-            embeddings=embeddings,
-            documents=[c.text for c in chunks],
-            metadatas=[chunk_metadata(c) for c in chunks],
-        )
+    def documents(self, ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
+        """``(id, text, metadata)`` of the given chunks."""
+        if not ids:
+            return []
+        got = self.collection().get(ids=list(ids), include=["documents", "metadatas"])
+        return [
+            (i, d or "", dict(m or {}))
+            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
+        ]
 
-    def update_metadata(self, chunks: Sequence[Chunk]) -> None:
-        """Refresh metadata (a new date, a new link) without re-embedding."""
-        if chunks:
-            # Text is unchanged (it is in the content hash), so only metadata is sent: sending
-            # documents without embeddings would make Chroma try to embed them itself.
-            self.collection().update(
-                ids=[c.id for c in chunks], metadatas=[chunk_metadata(c) for c in chunks]
+    def vectors_for(self, content_hashes: Iterable[str]) -> dict[str, np.ndarray]:
+        """Stored vectors by content hash, to reuse instead of embedding the same text again."""
+        import numpy as np
+
+        wanted = sorted(set(content_hashes))
+        if not wanted:
+            return {}
+        try:
+            collection = self.collection()
+        except IndexMissingError:
+            return {}
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            got = collection.get(
+                where={"content_hash": {"$in": part}}, include=["metadatas", "embeddings"]
+            )
+            for meta, vec in zip(got["metadatas"] or [], got["embeddings"], strict=True):
+                found[str((meta or {})["content_hash"])] = np.asarray(vec, dtype=np.float32)
+        return found
+
+    # -- writes --------------------------------------------------------------------------
+
+    def upsert(
+        self,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        metadatas: Sequence[dict[str, Any]],
+        embeddings: np.ndarray,
+    ) -> None:
+        """Write chunks with their embeddings (same ids replace what was there)."""
+        if ids:
+            self.collection(create=True).upsert(
+                ids=list(ids), embeddings=embeddings, documents=list(texts),
+                metadatas=list(metadatas),
             )
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -202,18 +314,31 @@ class ChunkStore:
 
     def drop(self) -> None:
         """Delete the whole collection."""
-        if self._find() is not None:
-            self._client.delete_collection(self.settings.collection)
-        self._collection = None
+        with self._lock:
+            if self._find() is not None:
+                self._client.delete_collection(self.name)
+            self._collection = None
+            self._complete = False
+
+    # -- reads ---------------------------------------------------------------------------
 
     def query(self, embedding: np.ndarray, n: int) -> list[Hit]:
         """The ``n`` nearest chunks to a unit-length query embedding, best first."""
+        self.refresh_if_changed()
         collection = self.collection()
-        n = min(n, collection.count())
+        if not self.is_complete():
+            raise IndexMissingError(
+                f"The index at {self.location} is still being built. Run: careerbot ingest"
+            )
+        n = min(n, int(self._guard("read", collection.count)))
         if n == 0:
             return []
-        res = collection.query(
-            query_embeddings=[embedding], n_results=n, include=["documents", "metadatas", "distances"]
+        res = self._guard(
+            "searched",
+            lambda: collection.query(
+                query_embeddings=[embedding], n_results=n,
+                include=["documents", "metadatas", "distances"],
+            ),
         )
         return [
             Hit(id=i, text=doc or "", metadata=dict(meta or {}), score=1.0 - float(dist))

@@ -66,7 +66,7 @@ class DenseRetriever:
     def _passage(self, hit: Hit) -> Passage:
         m = hit.metadata
         return Passage(
-            text=hit.text,
+            text=hit.text[int(m.get("text_start", 0)) :],
             title=str(m.get("title", "")),
             section=str(m.get("section", "")),
             url=section_url(

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(
         32, ge=1, le=1024, description="Texts per embedding batch during ingest."
     )
+    index_batch_size: int = Field(
+        100, ge=1, description="Chunks per write batch of langchain_core.indexing.index."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Sections retrieved per question.")
     min_relevance: float = Field(
         0.30,

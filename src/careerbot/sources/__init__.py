@@ -5,7 +5,7 @@ A source that cannot be read is reported, not fatal: the rest of the corpus stil
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -34,11 +34,17 @@ class Corpus:
         return {a.slug: a for a in self.articles}
 
 
-def load_corpus(root: Path, *, navigation_headings: Iterable[str] = ()) -> Corpus:
+def load_corpus(
+    root: Path,
+    *,
+    navigation_headings: Iterable[str] = (),
+    indexed: Collection[str] = (),
+) -> Corpus:
     """Read every ``*.md`` under ``root`` (sorted, recursively).
 
     Raises :class:`CorpusError` when the folder is missing or holds no Markdown at all;
-    individual bad files land in ``Corpus.errors``.
+    individual bad files land in ``Corpus.errors``. When two files claim one slug, a file that
+    is already ``indexed`` (paths relative to ``root``) keeps it, else the first in order.
     """
     if not root.exists():
         raise CorpusError(
@@ -57,7 +63,8 @@ def load_corpus(root: Path, *, navigation_headings: Iterable[str] = ()) -> Corpu
     md = markdown_parser()
     articles: dict[str, Article] = {}
     errors: list[SourceError] = []
-    for path in paths:
+    indexed = set(indexed)
+    for path in sorted(paths, key=lambda p: p.relative_to(root).as_posix() not in indexed):
         try:
             article = read_markdown_file(path, navigation_headings=nav, md=md)
             article = replace(article, path=path.relative_to(root).as_posix())
@@ -74,4 +81,5 @@ def load_corpus(root: Path, *, navigation_headings: Iterable[str] = ()) -> Corpu
             )
             continue
         articles[article.slug] = article
-    return Corpus(root=root, articles=tuple(articles.values()), errors=tuple(errors))
+    ordered = sorted(articles.values(), key=lambda a: a.path)
+    return Corpus(root=root, articles=tuple(ordered), errors=tuple(errors))

@@ -173,6 +173,9 @@ def ingest(
     if scope is not None and scope in corpus.failed_paths:
         errors = tuple(str(e) for e in corpus.errors if Path(e.source) == single)
         raise CorpusError(f"Nothing ingested. {errors[0] if errors else scope}")
+    if not corpus.articles:
+        details = "; ".join(str(e) for e in corpus.errors[:3])
+        raise CorpusError(f"No article in {corpus.root} could be read, so nothing changed: {details}")
     if rebuild and not dry_run:
         store.drop()
         stored = {}

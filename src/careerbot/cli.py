@@ -181,7 +181,8 @@ def ask(
         return
     out.print(Markdown(answer.text))
     for c in answer.citations:
-        out.print(f"[{c.n}] {c.label}\n    {c.url}", highlight=False)
+        updated = f" (updated {c.updated})" if c.updated else ""
+        out.print(f"[{c.n}] {c.label}{updated}\n    {c.url}", highlight=False)
 
 
 @app.command()

@@ -174,7 +174,10 @@ class Answer:
         """The citations as a Markdown list of links (empty when there are none)."""
         if not self.citations:
             return ""
-        lines = [f"{c.n}. [{_md_escape(c.label)}]({c.url})" for c in self.citations]
+        lines = [
+            f"{c.n}. [{_md_escape(c.label)}]({c.url})" + (f" · updated {c.updated}" if c.updated else "")
+            for c in self.citations
+        ]
         return "**Sources**\n\n" + "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -135,3 +136,89 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+class Site:
+    """A real HTTP server on loopback serving the corpus as HTML, with the failures the web has."""
+
+    def __init__(self) -> None:
+        import hashlib
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from threading import Thread
+
+        from careerbot.sources import load_corpus, markdown_parser
+
+        self.hits: Counter[str] = Counter()
+        self.statuses: list[tuple[str, int]] = []
+        self.pages: dict[str, str] = {}
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
+                     headers: dict[str, str] | None = None) -> None:
+                site.statuses.append((self.path, status))
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                for k, v in (headers or {}).items():
+                    self.send_header(k, v)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = self.path.split("#")[0]
+                site.hits[path] += 1
+                if path == "/robots.txt":
+                    return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+                if path == "/sitemap.xml":
+                    locs = "".join(f"<url><loc>{site.base}{p}</loc></url>" for p in sorted(site.pages))
+                    xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
+                    return self.send(200, xml.encode(), "application/xml")
+                if path == "/broken/500":
+                    return self.send(500, b"oops")
+                if path == "/slow":
+                    time.sleep(3)
+                    return self.send(200, b"<html><body><h1>Late</h1><p>Too late.</p></body></html>")
+                if path == "/huge":
+                    return self.send(200, b"<html><body>" + b"<p>word</p>" * 400_000 + b"</body></html>")
+                if path in site.pages or path.startswith("/private/"):
+                    body = site.pages.get(path, "<html><body><h1>Secret</h1><p>Hidden text here.</p></body></html>").encode()
+                    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+                    if self.headers.get("If-None-Match") == etag:
+                        return self.send(304, headers={"ETag": etag})
+                    return self.send(200, body, headers={"ETag": etag})
+                return self.send(404, b"not found")
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        md = markdown_parser()
+        for article in load_corpus(CORPUS).articles:
+            body = md.render(article.markdown).replace("https://careers.example.com", self.base)
+            self.pages[f"/articles/{article.slug}"] = (
+                f"<!doctype html><html><head><meta charset='utf-8'><title>{article.title}</title>"
+                f"<meta property='article:modified_time' content='{article.updated}'></head>"
+                f"<body><nav><a href='/'>Home</a> <a href='/about'>About</a></nav>"
+                f"<article>{body}</article><footer>© Publisher</footer></body></html>"
+            )
+        self.thread = Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, slug: str) -> str:
+        return f"{self.base}/articles/{slug}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[Site]:
+    """The corpus served as HTML by a real HTTP server on loopback."""
+    s = Site()
+    try:
+        yield s
+    finally:
+        s.close()

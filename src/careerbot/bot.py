@@ -22,6 +22,7 @@ from careerbot.index import ChunkStore
 from careerbot.ingest import IngestReport, ProgressCallback, ingest
 from careerbot.retrieval import DenseRetriever, SectionRetriever
 from careerbot.settings import Settings
+from careerbot.sources.web import FetchPolicy, Fetcher, PageCache
 from careerbot.types import Answer, Passage
 
 
@@ -63,27 +64,50 @@ class CareerBot:
         self,
         path: Path | None = None,
         *,
+        urls: Sequence[str] = (),
+        sitemaps: Sequence[str] = (),
         rebuild: bool = False,
         dry_run: bool = False,
         progress: ProgressCallback | None = None,
     ) -> IngestReport:
-        """Bring the index in line with the corpus folder (or one article file in it).
+        """Bring the index in line with the corpus folder (or one article file in it), and/or
+        with web pages (``urls``, ``sitemaps``, and the same-site guides they link to).
 
         Only new and changed sections are embedded; the report says what changed.
         """
-        report = ingest(
-            path or self.settings.corpus_dir,
-            self.store,
-            self.embedder,
-            navigation_headings=self.settings.navigation_headings,
-            rebuild=rebuild,
-            dry_run=dry_run,
-            batch_size=self.settings.index_batch_size,
-            progress=progress,
-        )
+        if path is None and not (urls or sitemaps):
+            path = self.settings.corpus_dir
+        fetcher = self._fetcher() if (urls or sitemaps) else None
+        try:
+            report = ingest(
+                path,
+                self.store,
+                self.embedder,
+                urls=urls,
+                sitemaps=sitemaps,
+                fetcher=fetcher,
+                navigation_headings=self.settings.navigation_headings,
+                rebuild=rebuild,
+                dry_run=dry_run,
+                batch_size=self.settings.index_batch_size,
+                progress=progress,
+            )
+        finally:
+            if fetcher is not None:
+                fetcher.close()
         if not dry_run:
             self.last_ingest = report
         return report
+
+    def _fetcher(self) -> Fetcher:
+        s = self.settings
+        policy = FetchPolicy(
+            timeout=s.fetch_timeout,
+            retries=s.fetch_retries,
+            max_bytes=s.fetch_max_bytes,
+            depth=s.crawl_depth,
+        )
+        return Fetcher(policy, PageCache(s.data_dir / "pages.sqlite3"))
 
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The ``k`` sections most relevant to ``question``, best first."""

@@ -100,11 +100,24 @@ def ingest(
     path: Annotated[
         Path | None,
         typer.Argument(
-            help="Corpus folder, or one article in it [default: CAREERBOT_CORPUS_DIR, then ./corpus]"
+            help="Corpus folder, or one article in it (default: CAREERBOT_CORPUS_DIR, then "
+            "./corpus; none when only --url/--sitemap are given)"
         ),
+    ] = None,
+    url: Annotated[
+        list[str] | None, typer.Option("--url", help="A web page to ingest (repeatable).")
+    ] = None,
+    sitemap: Annotated[
+        list[str] | None, typer.Option("--sitemap", help="A sitemap.xml whose pages to ingest.")
+    ] = None,
+    depth: Annotated[
+        int | None, typer.Option(min=0, max=5, help="Same-site links to follow (default: CAREERBOT_CRAWL_DEPTH, 1).")
     ] = None,
     rebuild: Annotated[bool, typer.Option(help="Drop the index and embed everything again.")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; write nothing.")] = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Stay running; re-ingest when files change.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Index the corpus: new and changed sections are embedded, removed ones deleted.
@@ -114,11 +127,13 @@ def ingest(
     from careerbot.bot import CareerBot
     from careerbot.sources import load_corpus
 
-    settings = _settings()
-    target = path or settings.corpus_dir
+    settings = _settings(crawl_depth=depth)
+    urls, sitemaps = url or [], sitemap or []
+    target = path or (None if urls or sitemaps else settings.corpus_dir)
 
-    def run() -> Any:
-        load_corpus(target.parent if target.is_file() else target)  # fail fast: missing/empty
+    def open_bot() -> Any:
+        if target is not None:  # fail fast, before loading the model: missing or empty folder
+            load_corpus(target.parent if target.is_file() else target)
         try:
             bot = CareerBot(settings, build_if_missing=False)
             bot.store.exists()
@@ -128,19 +143,55 @@ def ingest(
                 raise
             err.print(f"Moved the unreadable index to {moved}; rebuilding.", highlight=False)
             bot = CareerBot(settings, build_if_missing=False)
-        with embedding_progress(not as_json and not dry_run) as callback:
-            return bot.ingest(target, rebuild=rebuild, dry_run=dry_run, progress=callback)
+        return bot
 
-    report = _friendly(run)
-    if as_json:
-        out.print_json(json.dumps(report.to_dict()))
-    else:
-        print_report(report, target)
+    bot = _friendly(open_bot)
+
+    def run(rebuild: bool) -> Any:
+        with embedding_progress(not as_json and not dry_run) as callback:
+            return bot.ingest(
+                target, urls=urls, sitemaps=sitemaps, rebuild=rebuild, dry_run=dry_run,
+                progress=callback,
+            )
+
+    def show(report: Any) -> None:
+        if as_json:
+            out.print_json(json.dumps(report.to_dict()))
+        else:
+            print_report(report, target or "the web")
+
+    report = _friendly(lambda: run(rebuild))
+    show(report)
+    if watch:
+        watch_and_ingest(target or settings.corpus_dir, lambda: show(_friendly(lambda: run(False))))
     if report.errors:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def print_report(report: Any, target: Path) -> None:
+def watch_and_ingest(folder: Path, again: Callable[[], None]) -> None:
+    """Run ``again`` after each burst of changes under ``folder`` (quiet for 0.5 s), until Ctrl+C."""
+    from watchfiles import watch as watch_files
+
+    def fingerprint() -> frozenset[tuple[str, int, int]]:
+        return frozenset(
+            (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*.md") if p.is_file()
+        )
+
+    err.print(f"Watching {folder} for changes (Ctrl+C stops)…", highlight=False)
+    seen = fingerprint()
+    for _changes in watch_files(folder, debounce=1600, step=500, rust_timeout=1000):
+        # Late events of a burst the last run already read change nothing on disk: skip them.
+        now = fingerprint()
+        if now == seen:
+            continue
+        seen = now
+        try:
+            again()
+        except typer.Exit:
+            pass  # a failed run was reported; keep watching
+
+
+def print_report(report: Any, target: Path | str) -> None:
     """An ingest report as a rich table per article, the changed sections, and skipped sources."""
     verb = "Plan for" if report.dry_run else "Ingested"
     table = Table(title=f"{verb} {target}", title_justify="left")
@@ -205,8 +256,8 @@ def retrieve(
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [env: GRADIO_SERVER_NAME; default 127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [env: GRADIO_SERVER_PORT; default 7860].")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env GRADIO_SERVER_PORT; default 7860).")] = None,
 ) -> None:
     """Start the web app: chat, article pages and the HTTP API."""
     from careerbot.web.server import resolve_address, run

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -24,10 +24,11 @@ from langchain_core.indexing import index as langchain_index
 
 from careerbot.chunking import chunk_article
 from careerbot.embeddings import Embedder
-from careerbot.errors import CorpusError
+from careerbot.errors import CorpusError, SourceError
 from careerbot.index import ChunkStore, chunk_metadata
 from careerbot.records import SQLiteRecordManager
 from careerbot.sources import Corpus, load_corpus
+from careerbot.sources.web import Fetcher, crawl
 from careerbot.types import SEP, Chunk
 from careerbot.vectorstore import ChunkVectorStore, documents_for
 
@@ -144,103 +145,106 @@ def _classify(chunks: list[Chunk], stored: dict[str, dict[str, Any]]) -> dict[st
     return kinds
 
 
+def _is_url(source: object) -> bool:
+    return str(source).startswith(("http://", "https://"))
+
+
 def ingest(
-    path: Path,
+    path: Path | None,
     store: ChunkStore,
     embedder: Embedder,
     *,
+    urls: Sequence[str] = (),
+    sitemaps: Sequence[str] = (),
+    fetcher: Fetcher | None = None,
     navigation_headings: tuple[str, ...] = (),
     rebuild: bool = False,
     dry_run: bool = False,
     batch_size: int = 100,
     progress: ProgressCallback | None = None,
 ) -> IngestReport:
-    """Bring the index in line with ``path``: a corpus folder, or one article in it.
+    """Bring the index in line with its sources and report what changed.
 
-    Raises :class:`~careerbot.errors.CorpusError` (before touching the index) when the folder
-    is missing or empty. Sources that fail to load are skipped and listed in the report; the
-    chunks they had in the index are kept.
+    ``path`` is the corpus folder (a whole-corpus run: ``full`` cleanup) or one article in it
+    (``scoped_full``); ``urls`` and ``sitemaps`` add web pages, fetched by ``fetcher``, and the
+    same-site pages they link to (a web-only run is scoped to the pages it fetched).
+
+    Raises :class:`~careerbot.errors.CorpusError` (before touching the index) when the folder is
+    missing or empty, or no source at all could be read. Sources that fail are skipped and
+    listed in the report; the chunks they had in the index are kept.
     """
     started = time.perf_counter()
-    single = path if path.is_file() else None
     stored = store.stored()
-    corpus = load_corpus(
-        path.parent if single else path,
-        navigation_headings=navigation_headings,
-        indexed={str(m.get("source")) for m in stored.values()},
-    )
-    scope = single.relative_to(corpus.root).as_posix() if single else None
-    if scope is not None and scope in corpus.failed_paths:
-        errors = tuple(str(e) for e in corpus.errors if Path(e.source) == single)
-        raise CorpusError(f"Nothing ingested. {errors[0] if errors else scope}")
+    single = path if path is not None and path.is_file() else None
+    folder = path if path is not None and single is None else None
+    corpus = Corpus(root=None, articles=())
+    if path is not None:
+        corpus = load_corpus(
+            path.parent if single else path,
+            navigation_headings=navigation_headings,
+            indexed={str(m.get("source")) for m in stored.values()},
+        )
+    scope = single.relative_to(path.parent).as_posix() if single and path else None
+    if scope is not None:
+        if scope in corpus.failed:
+            errors = [str(e) for e in corpus.errors if Path(e.source) == single]
+            raise CorpusError(f"Nothing ingested. {errors[0] if errors else scope}")
+        corpus = replace(corpus, articles=tuple(a for a in corpus.articles if a.path == scope))
+    web_sources: set[str] = set()
+    if urls or sitemaps:
+        if fetcher is None:
+            raise ValueError("fetching URLs needs a Fetcher")
+        web = _fetch(urls, sitemaps, fetcher, navigation_headings)
+        web_sources = web.failed | {a.path for a in web.articles}
+        corpus = corpus.merge(web)
     if not corpus.articles:
-        details = "; ".join(str(e) for e in corpus.errors[:3])
-        raise CorpusError(f"No article in {corpus.root} could be read, so nothing changed: {details}")
+        details = "; ".join(str(e) for e in corpus.errors[:3]) or "no source given"
+        raise CorpusError(f"No article could be read, so nothing changed: {details}")
+
+    def in_run(source: object) -> bool:
+        """Whether this run is responsible for a source (so may delete its chunks)."""
+        if source in web_sources:
+            return True
+        if scope is not None:
+            return source == scope
+        return folder is not None and not _is_url(source)
+
     if rebuild and not dry_run:
         store.drop()
         stored = {}
-    failed = corpus.failed_paths
-    kept_ids = [i for i, m in stored.items() if m.get("source") in failed]
+    failed = corpus.failed
+    kept_ids = [i for i, m in stored.items() if m.get("source") in failed or not in_run(m.get("source"))]
     kept_urls = {
         str(stored[i]["canonical_url"]): str(stored[i]["slug"])
         for i in kept_ids
         if stored[i].get("canonical_url")
     }
     chunks = corpus_chunks(corpus, embedder, kept_urls)
-    if scope is not None:
-        chunks = [c for c in chunks if c.source == scope]
-        stored = {i: m for i, m in stored.items() if m.get("source") == scope}
-    kinds = _classify(chunks, stored)
-    current_keys = set(kinds)
+    run_stored = {i: m for i, m in stored.items() if in_run(m.get("source"))}
+    kinds = _classify(chunks, run_stored)
     removed = {
         i: m
-        for i, m in stored.items()
-        if m.get("chunk_key") not in current_keys and m.get("source") not in failed
+        for i, m in run_stored.items()
+        if m.get("chunk_key") not in kinds and m.get("source") not in failed
     }
     to_write = sum(1 for k in kinds.values() if k != "unchanged")
     stored_hashes = {m.get("content_hash") for m in stored.values()}
     embedded = len({c.content_hash for c in chunks if c.content_hash not in stored_hashes})
+    whole = folder is not None
 
     if not dry_run:
         docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
-        if scope is None:
+        if whole:  # a full cleanup deletes whatever is not fed again
             docs += documents_for(store.documents(kept_ids))
-        done = 0
-
-        def on_write(n: int) -> None:
-            nonlocal done
-            done += n
-            if progress:
-                progress(done, to_write)
-
-        if progress:
-            progress(0, to_write)
-        writer = ChunkVectorStore(store, embedder, on_write=on_write)
-        records = SQLiteRecordManager(namespace=store.name, path=store.records_path)
-        try:
-            # Records must not claim chunks the store lacks (a rebuilt, lost or replaced index),
-            # or index() would skip writing them.
-            all_ids = set(store.stored()) if scope is not None else set(stored)
-            records.delete_keys([k for k in records.list_keys() if k not in all_ids])
-            langchain_index(
-                docs,
-                records,
-                writer,
-                cleanup="scoped_full" if scope else "full",
-                source_id_key="source",
-                batch_size=batch_size,
-                key_encoder=record_key,
-            )
-        finally:
-            records.close()
+        embedded = _write(docs, store, embedder, whole, batch_size, progress, to_write)
         # Chunks the record manager never saw (a lost records file, an older index) go too.
         live = {record_key(d) for d in docs}
-        store.delete([i for i in store.stored(_scope_filter(scope)) if i not in live])
+        store.delete([i for i, m in store.stored().items() if i not in live and in_run(m.get("source"))
+                      and m.get("source") not in failed])
         store.mark_complete()
-        embedded = writer.embedded
 
     return IngestReport(
-        articles=len({c.slug for c in chunks}) if scope else len(corpus.articles),
+        articles=len(corpus.articles),
         chunks=len(chunks),
         added=sum(1 for k in kinds.values() if k == "added"),
         updated=sum(1 for k in kinds.values() if k in ("changed", "updated")),
@@ -255,8 +259,65 @@ def ingest(
     )
 
 
-def _scope_filter(scope: str | None) -> dict[str, Any] | None:
-    return {"source": scope} if scope else None
+def _fetch(
+    urls: Sequence[str], sitemaps: Sequence[str], fetcher: Fetcher, nav: tuple[str, ...]
+) -> Corpus:
+    seeds = list(urls)
+    errors: list[SourceError] = []
+    for sitemap in sitemaps:
+        try:
+            seeds += fetcher.sitemap(sitemap)
+        except SourceError as exc:
+            errors.append(exc)
+    web = crawl(seeds, fetcher, navigation_headings=nav)
+    errors += web.errors
+    return Corpus(
+        root=None,
+        articles=tuple(web.articles),
+        errors=tuple(errors),
+        failed=frozenset(e.source for e in web.errors),
+    )
+
+
+def _write(
+    docs: list[Document],
+    store: ChunkStore,
+    embedder: Embedder,
+    whole: bool,
+    batch_size: int,
+    progress: ProgressCallback | None,
+    total: int,
+) -> int:
+    """Write through ``langchain_core.indexing.index``; returns the texts embedded."""
+    done = 0
+
+    def on_write(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    if progress:
+        progress(0, total)
+    writer = ChunkVectorStore(store, embedder, on_write=on_write)
+    records = SQLiteRecordManager(namespace=store.name, path=store.records_path)
+    try:
+        # Records must not claim chunks the store lacks (a rebuilt, lost or replaced index),
+        # or index() would skip writing them.
+        present = set(store.stored())
+        records.delete_keys([k for k in records.list_keys() if k not in present])
+        langchain_index(
+            docs,
+            records,
+            writer,
+            cleanup="full" if whole else "scoped_full",
+            source_id_key="source",
+            batch_size=batch_size,
+            key_encoder=record_key,
+        )
+    finally:
+        records.close()
+    return writer.embedded
 
 
 def _changes(

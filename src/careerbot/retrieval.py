@@ -28,10 +28,15 @@ OVERFETCH = 3
 CONTEXT_WEIGHT = 0.5
 
 
-def section_url(settings: Settings, *, slug: str, anchor: str, canonical_url: str) -> str:
-    """Where a citation link points: the app's article page, or the canonical article."""
+def section_url(
+    settings: Settings, *, slug: str, anchor: str, canonical_url: str, local: bool = True
+) -> str:
+    """Where a citation link points: the app's article page, or the canonical article.
+
+    Pages that came from the web (``local=False``) have no page in the app: they link home.
+    """
     fragment = f"#{anchor}" if anchor else ""
-    if settings.link_mode == "canonical" and canonical_url:
+    if (settings.link_mode == "canonical" or not local) and canonical_url:
         return f"{canonical_url}{fragment}"
     return f"{settings.app_url.rstrip('/')}/articles/{slug}{fragment}"
 
@@ -74,6 +79,7 @@ class DenseRetriever:
                 slug=str(m.get("slug", "")),
                 anchor=str(m.get("anchor", "")),
                 canonical_url=str(m.get("canonical_url", "")),
+                local=not str(m.get("source", "")).startswith(("http://", "https://")),
             ),
             score=round(hit.score, 6),
             slug=str(m.get("slug", "")),

@@ -39,6 +39,16 @@ class Settings(BaseSettings):
     index_batch_size: int = Field(
         100, ge=1, description="Chunks per write batch of langchain_core.indexing.index."
     )
+    fetch_timeout: float = Field(10.0, gt=0, description="Seconds before a web request gives up.")
+    fetch_retries: int = Field(
+        2, ge=0, le=10, description="Extra tries for a page that times out or answers 5xx."
+    )
+    fetch_max_bytes: int = Field(
+        2_000_000, ge=1000, description="Largest web page accepted, in bytes."
+    )
+    crawl_depth: int = Field(
+        1, ge=0, le=5, description="How many links away from a given URL to follow (same site)."
+    )
     top_k: int = Field(5, ge=1, le=50, description="Sections retrieved per question.")
     min_relevance: float = Field(
         0.30,

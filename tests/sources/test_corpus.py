@@ -58,4 +58,4 @@ def test_a_bad_file_is_reported_and_the_rest_loads(tmp_path: Path) -> None:
     messages = [str(e) for e in corpus.errors]
     assert any("broken.md" in m and "not UTF-8" in m for m in messages)
     assert any("zz-copy.md" in m and "slug 'ai-engineer-salary-2026'" in m for m in messages)
-    assert corpus.failed_paths == {"broken.md", "zz-copy.md"}
+    assert corpus.failed == {"broken.md", "zz-copy.md"}

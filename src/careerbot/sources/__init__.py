@@ -18,16 +18,29 @@ __all__ = ["Corpus", "load_corpus", "markdown_parser", "parse_markdown", "read_m
 
 @dataclass(frozen=True)
 class Corpus:
-    """The articles read from a folder, and the sources that failed."""
+    """Articles read from a folder (or the web), and the sources that failed."""
 
-    root: Path
+    root: Path | None
     articles: tuple[Article, ...]
     errors: tuple[SourceError, ...] = ()
+    failed: frozenset[str] = frozenset()
+    """Source keys that failed: paths relative to ``root``, or URLs."""
 
-    @property
-    def failed_paths(self) -> frozenset[str]:
-        """Paths (relative to ``root``) of the sources that failed to load."""
-        return frozenset(Path(e.source).relative_to(self.root).as_posix() for e in self.errors)
+    def merge(self, other: Corpus) -> Corpus:
+        """Both corpora in one (a slug taken by ``self`` wins)."""
+        taken = {a.slug: a.path for a in self.articles}
+        extra = [a for a in other.articles if a.slug not in taken]
+        clashes = tuple(
+            SourceError(a.path, f"has the slug {a.slug!r}, already used by {taken[a.slug]}")
+            for a in other.articles
+            if a.slug in taken
+        )
+        return Corpus(
+            root=self.root or other.root,
+            articles=self.articles + tuple(extra),
+            errors=self.errors + other.errors + clashes,
+            failed=self.failed | other.failed | {e.source for e in clashes},
+        )
 
     def by_slug(self) -> dict[str, Article]:
         """Articles keyed by slug."""
@@ -82,4 +95,5 @@ def load_corpus(
             continue
         articles[article.slug] = article
     ordered = sorted(articles.values(), key=lambda a: a.path)
-    return Corpus(root=root, articles=tuple(ordered), errors=tuple(errors))
+    failed = frozenset(Path(e.source).relative_to(root).as_posix() for e in errors)
+    return Corpus(root=root, articles=tuple(ordered), errors=tuple(errors), failed=failed)

@@ -10,6 +10,8 @@ from careerbot.errors import IndexStateError
 from careerbot.settings import Settings
 from tests.conftest import CORPUS, free_port
 
+pytestmark = pytest.mark.slow
+
 
 def test_bot_builds_and_answers_over_a_chroma_server(
     chroma_server: tuple[str, int], embedder: Embedder

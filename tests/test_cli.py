@@ -42,7 +42,7 @@ def test_ingest_reports_and_is_idempotent() -> None:
     second = json.loads(runner.invoke(app, ["ingest", "--json"]).stdout)
     assert second["embedded"] == 0 and second["unchanged"] == report["chunks"]
     table = runner.invoke(app, ["ingest", str(CORPUS)])
-    assert table.exit_code == 0 and "unchanged" in table.stdout
+    assert table.exit_code == 0 and "0 embedded, 0 deleted" in table.stdout
 
 
 def test_missing_corpus_fails_clearly_and_keeps_the_index(tmp_path: Path) -> None:
@@ -74,6 +74,7 @@ def test_bad_questions_get_a_message_not_a_traceback(question: str) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_corrupt_index_message_says_how_to_rebuild(settings: Settings) -> None:
     assert runner.invoke(app, ["ingest", "--json"]).exit_code == 0
     (settings.chroma_path / "chroma.sqlite3").write_bytes(b"garbage" * 1000)

@@ -139,7 +139,7 @@ def test_one_article_alone_uses_a_scoped_cleanup(
     text = path.read_text()
     start, end = text.index("## The AI-resilience angle"), text.index("## The directive")
     path.write_text(text[:start] + text[end:])
-    report = ingest(path, indexed, embedder, navigation_headings=NAV)
+    report = ingest(corpus_copy, indexed, embedder, only=path, navigation_headings=NAV)
     assert report.articles == 1 and report.deleted == 1 and report.embedded == 0
     keys = by_key(indexed)
     assert "ml-engineer-vs-data-scientist-2026#the-ai-resilience-angle:0" not in keys
@@ -234,3 +234,39 @@ def test_link_graph_matches_the_markdown_links(indexed: ChunkStore) -> None:
     from_text = {p.stem: set(pattern.findall(p.read_text())) - {p.stem} for p in CORPUS.glob("*.md")}
     assert from_index == from_text
     assert all(len(targets) >= 4 for targets in from_index.values())
+
+
+def test_rebuild_embeds_everything_again_in_place(
+    indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
+) -> None:
+    before = indexed.stored()
+    (corpus_copy / "junior-developer-gap-2026.md").write_bytes(b"\xff broken now")
+    report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV, rebuild=True)
+    # Every chunk went through the model again, the unreadable file's kept ones included.
+    assert report.embedded == len(before) == 37 and report.unchanged == report.chunks == 29
+    assert set(indexed.stored()) == set(before)  # same ids; the broken file's chunks kept
+    assert indexed.is_complete()
+
+
+def test_a_subfolder_or_file_inside_the_corpus_narrows_the_run(
+    settings: Settings, embedder: Embedder, corpus_copy: Path
+) -> None:
+    guides = corpus_copy / "guides"
+    guides.mkdir()
+    for name in ("ai-engineer-salary-2026.md", "cloud-certifications-worth-it-2026.md"):
+        (corpus_copy / name).rename(guides / name)
+    store = make_store(settings, embedder)
+    ingest(corpus_copy, store, embedder, navigation_headings=NAV)
+    sources = {m["source"] for m in store.stored().values()}
+    assert "guides/ai-engineer-salary-2026.md" in sources
+    (guides / "cloud-certifications-worth-it-2026.md").unlink()
+    report = ingest(corpus_copy, store, embedder, only=guides, navigation_headings=NAV)
+    assert report.articles == 1 and report.deleted == 8  # only the removed guide's chunks
+    left = {m["source"] for m in store.stored().values()}
+    assert MAIN in left and "guides/cloud-certifications-worth-it-2026.md" not in left
+    report = ingest(corpus_copy, store, embedder, only=guides / "ai-engineer-salary-2026.md",
+                    navigation_headings=NAV)
+    assert report.embedded == 0 and report.deleted == 0 and max(Counter(
+        m["chunk_key"] for m in store.stored().values()).values()) == 1
+    with pytest.raises(CorpusError, match="not inside the corpus folder"):
+        ingest(corpus_copy, store, embedder, only=CORPUS / MAIN, navigation_headings=NAV)

@@ -48,6 +48,7 @@ def corpus_copy(tmp_path: Path) -> Path:
     return corpus
 
 
+@pytest.mark.slow
 def test_a_notebook_bot_sees_another_process_ingest(
     corpus_copy: Path, tmp_path: Path, embedder: Embedder
 ) -> None:

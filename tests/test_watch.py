@@ -47,18 +47,27 @@ def test_watch_reingests_after_edits(tmp_path: Path) -> None:
     env = {**os.environ, "CAREERBOT_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "careerbot", "ingest", str(corpus), "--watch", "--json"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
+    watching = threading.Event()
+
+    def read_stderr() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            if line.startswith("Watching"):
+                watching.set()
+
+    threading.Thread(target=read_stderr, daemon=True).start()
     try:
         reports = Reports(proc)
         first = reports.next(timeout=120)
         assert first and first["embedded"] == first["chunks"]
-        time.sleep(1.0)
+        assert watching.wait(timeout=30)
+        time.sleep(0.5)  # the watcher starts right after printing
         path = corpus / "ml-engineer-vs-data-scientist-2026.md"
-        for word in ("well", "very well", "really very well"):  # a burst of saves
-            text = path.read_text()
-            path.write_text(text.replace("Both pay ", f"Both pay {word} ", 1) if word == "well" else
-                            text.replace("Both pay well", f"Both pay {word}", 1))
+        original = path.read_text()
+        for word in ("quite well", "very well", "really very well"):  # a burst of saves
+            path.write_text(original.replace("Both pay well", f"Both pay {word}", 1))
             time.sleep(0.1)
         later = reports.next(timeout=60)
         assert later, "no re-ingest after the edits"

@@ -75,14 +75,14 @@ class CareerBot:
 
         Only new and changed sections are embedded; the report says what changed.
         """
-        if path is None and not (urls or sitemaps):
-            path = self.settings.corpus_dir
+        root, only = self._where(path, web=bool(urls or sitemaps))
         fetcher = self._fetcher() if (urls or sitemaps) else None
         try:
             report = ingest(
-                path,
+                root,
                 self.store,
                 self.embedder,
+                only=only,
                 urls=urls,
                 sitemaps=sitemaps,
                 fetcher=fetcher,
@@ -98,6 +98,17 @@ class CareerBot:
         if not dry_run:
             self.last_ingest = report
         return report
+
+    def _where(self, path: Path | None, *, web: bool) -> tuple[Path | None, Path | None]:
+        """``(root, only)`` for an ingest of ``path``: a file or folder inside the corpus folder
+        narrows the run; another folder is a corpus folder of its own."""
+        corpus_dir = self.settings.corpus_dir
+        if path is None:
+            return (None, None) if web else (corpus_dir, None)
+        inside = path.resolve().is_relative_to(corpus_dir.resolve())
+        if path.is_dir() and not inside:
+            return path, None
+        return corpus_dir, path
 
     def _fetcher(self) -> Fetcher:
         s = self.settings

@@ -105,6 +105,7 @@ def chunk_article(
                     canonical_url=article.url or "",
                     updated=article.updated.isoformat() if article.updated else "",
                     source=article.path,
+                    origin=article.origin,
                     links_to=links_to,
                     article_links_to=article_links_to,
                 )

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from careerbot.answering.question import clean_question
-from careerbot.errors import CareerbotError, IndexCorruptError
+from careerbot.errors import CareerbotError, CorpusError, IndexCorruptError
 from careerbot.index import set_aside_local_index
 from careerbot.settings import Settings
 
@@ -130,10 +130,15 @@ def ingest(
     settings = _settings(crawl_depth=depth)
     urls, sitemaps = url or [], sitemap or []
     target = path or (None if urls or sitemaps else settings.corpus_dir)
+    if watch and target is None:
+        raise _fail("--watch needs a folder or file to watch (pass PATH).", 2)
 
     def open_bot() -> Any:
-        if target is not None:  # fail fast, before loading the model: missing or empty folder
-            load_corpus(target.parent if target.is_file() else target)
+        # Fail fast, before loading the model: a missing path, or a missing or empty folder.
+        if path is not None and not path.exists():
+            raise CorpusError(f"{path} does not exist.")
+        if target is not None and target.is_dir():
+            load_corpus(target)
         try:
             bot = CareerBot(settings, build_if_missing=False)
             bot.store.exists()
@@ -150,7 +155,7 @@ def ingest(
     def run(rebuild: bool) -> Any:
         with embedding_progress(not as_json and not dry_run) as callback:
             return bot.ingest(
-                target, urls=urls, sitemaps=sitemaps, rebuild=rebuild, dry_run=dry_run,
+                path, urls=urls, sitemaps=sitemaps, rebuild=rebuild, dry_run=dry_run,
                 progress=callback,
             )
 
@@ -162,23 +167,27 @@ def ingest(
 
     report = _friendly(lambda: run(rebuild))
     show(report)
-    if watch:
-        watch_and_ingest(target or settings.corpus_dir, lambda: show(_friendly(lambda: run(False))))
+    if watch and target is not None:
+        watch_and_ingest(target, lambda: show(_friendly(lambda: run(False))))
     if report.errors:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def watch_and_ingest(folder: Path, again: Callable[[], None]) -> None:
-    """Run ``again`` after each burst of changes under ``folder`` (quiet for 0.5 s), until Ctrl+C."""
+def watch_and_ingest(target: Path, again: Callable[[], None]) -> None:
+    """Run ``again`` after each burst of changes to ``target`` (a folder or one file) once it
+    has been quiet for half a second, until Ctrl+C. A failed run is reported; watching goes on."""
     from watchfiles import watch as watch_files
 
-    def fingerprint() -> frozenset[tuple[str, int, int]]:
-        return frozenset(
-            (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in folder.rglob("*.md") if p.is_file()
-        )
+    from careerbot.sources import source_files
 
-    err.print(f"Watching {folder} for changes (Ctrl+C stops)…", highlight=False)
+    folder = target if target.is_dir() else target.parent
+
+    def fingerprint() -> frozenset[tuple[str, int, int]]:
+        files = source_files(folder) if target.is_dir() else [target] if target.exists() else []
+        return frozenset((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
     seen = fingerprint()
+    err.print(f"Watching {target} for changes (Ctrl+C stops)…", highlight=False)
     for _changes in watch_files(folder, debounce=1600, step=500, rust_timeout=1000):
         # Late events of a burst the last run already read change nothing on disk: skip them.
         now = fingerprint()
@@ -188,7 +197,9 @@ def watch_and_ingest(folder: Path, again: Callable[[], None]) -> None:
         try:
             again()
         except typer.Exit:
-            pass  # a failed run was reported; keep watching
+            pass  # the run's error was printed
+        except Exception as exc:  # noqa: BLE001 - the watcher outlives one bad run
+            err.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
 
 
 def print_report(report: Any, target: Path | str) -> None:

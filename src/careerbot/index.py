@@ -57,6 +57,7 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
         "links_to": ",".join(chunk.links_to),
         "article_links_to": ",".join(chunk.article_links_to),
         "source": chunk.source,
+        "origin": chunk.origin,
         "content_hash": chunk.content_hash,
         "text_start": len(chunk.embed_text) - len(chunk.text),
     }
@@ -302,15 +303,17 @@ class ChunkStore:
     ) -> None:
         """Write chunks with their embeddings (same ids replace what was there)."""
         if ids:
-            self.collection(create=True).upsert(
+            collection = self.collection(create=True)
+            self._guard("written", lambda: collection.upsert(
                 ids=list(ids), embeddings=embeddings, documents=list(texts),
                 metadatas=list(metadatas),
-            )
+            ))
 
     def delete(self, ids: Sequence[str]) -> None:
         """Remove chunks by id."""
         if ids:
-            self.collection().delete(ids=list(ids))
+            collection = self.collection()
+            self._guard("written", lambda: collection.delete(ids=list(ids)))
 
     def drop(self) -> None:
         """Delete the whole collection."""

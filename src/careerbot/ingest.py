@@ -12,100 +12,35 @@ skips them, and finishes the cleanup. A source that fails to load keeps its inde
 
 from __future__ import annotations
 
+import fcntl
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.documents import Document
 from langchain_core.indexing import index as langchain_index
 
 from careerbot.chunking import chunk_article
 from careerbot.embeddings import Embedder
-from careerbot.errors import CorpusError, SourceError
+from careerbot.errors import CorpusError, IndexStateError, SourceError
 from careerbot.index import ChunkStore, chunk_metadata
 from careerbot.records import SQLiteRecordManager
+from careerbot.ingest_plan import IngestReport, classify, per_article_counts, summarise_changes
 from careerbot.sources import Corpus, load_corpus
 from careerbot.sources.web import Fetcher, crawl
-from careerbot.types import SEP, Chunk
+from careerbot.types import Chunk
 from careerbot.vectorstore import ChunkVectorStore, documents_for
 
 ProgressCallback = Callable[[int, int], None]
 """Called as ``(done, total)`` while chunks are written."""
 
-Kind = Literal["added", "changed", "updated", "unchanged", "removed"]
-
 
 def record_key(doc: Document) -> str:
     """The id of a chunk in the index and the record manager: readable, content-addressed."""
     return f"{doc.metadata['chunk_key']}@{str(doc.metadata['meta_hash'])[:16]}"
-
-
-@dataclass(frozen=True)
-class Change:
-    """One section that an ingest added, changed or removed."""
-
-    kind: str  # "added" | "changed" | "removed"
-    title: str
-    section: str
-
-    def __str__(self) -> str:
-        return f"{self.title}{SEP}{self.section}: {self.kind}"
-
-
-@dataclass(frozen=True)
-class ArticleCounts:
-    """Chunks of one article by what the ingest does to them."""
-
-    title: str
-    added: int = 0
-    changed: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """What an ingest did (or, with ``dry_run``, would do), in counts of chunks."""
-
-    articles: int
-    chunks: int
-    added: int
-    updated: int
-    """Changed text (re-embedded) plus changed metadata only (vector reused)."""
-    unchanged: int
-    deleted: int
-    embedded: int
-    """Texts that went through the model (a dry run: that would)."""
-    seconds: float
-    errors: tuple[str, ...] = ()
-    changes: tuple[Change, ...] = field(default=(), repr=False)
-    per_article: tuple[ArticleCounts, ...] = field(default=(), repr=False)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """No source failed."""
-        return not self.errors
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON shape of ``careerbot ingest --json``."""
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "deleted": self.deleted,
-            "embedded": self.embedded,
-            "errors": list(self.errors),
-            "articles": self.articles,
-            "chunks": self.chunks,
-            "changes": [str(c) for c in self.changes],
-            "dry_run": self.dry_run,
-            "seconds": round(self.seconds, 3),
-        }
 
 
 def corpus_chunks(
@@ -129,31 +64,29 @@ def corpus_chunks(
     ]
 
 
-def _classify(chunks: list[Chunk], stored: dict[str, dict[str, Any]]) -> dict[str, Kind]:
-    by_key = {str(m.get("chunk_key")): m for m in stored.values()}
-    kinds: dict[str, Kind] = {}
-    for c in chunks:
-        old = by_key.get(c.id)
-        if old is None:
-            kinds[c.id] = "added"
-        elif old.get("content_hash") != c.content_hash:
-            kinds[c.id] = "changed"
-        elif old.get("meta_hash") != chunk_metadata(c)["meta_hash"]:
-            kinds[c.id] = "updated"
-        else:
-            kinds[c.id] = "unchanged"
-    return kinds
-
-
-def _is_url(source: object) -> bool:
-    return str(source).startswith(("http://", "https://"))
+@contextmanager
+def ingest_lock(data_dir: Path) -> Iterator[None]:
+    """One writer at a time per data dir (embedded Chroma is not safe for two writers)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "ingest.lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexStateError(
+                f"Another ingest is running on {data_dir}; wait for it to finish, then retry."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ingest(
-    path: Path | None,
+    root: Path | None,
     store: ChunkStore,
     embedder: Embedder,
     *,
+    only: Path | None = None,
     urls: Sequence[str] = (),
     sitemaps: Sequence[str] = (),
     fetcher: Fetcher | None = None,
@@ -165,9 +98,11 @@ def ingest(
 ) -> IngestReport:
     """Bring the index in line with its sources and report what changed.
 
-    ``path`` is the corpus folder (a whole-corpus run: ``full`` cleanup) or one article in it
-    (``scoped_full``); ``urls`` and ``sitemaps`` add web pages, fetched by ``fetcher``, and the
-    same-site pages they link to (a web-only run is scoped to the pages it fetched).
+    ``root`` is the corpus folder. Without ``only`` the run covers every file in it (``full``
+    cleanup: removed articles are deleted); ``only`` (a file or subfolder inside ``root``)
+    narrows it (``scoped_full``). ``urls`` and ``sitemaps`` add web pages, fetched by
+    ``fetcher``, with the same-site pages they link to; a run never deletes what it does not
+    cover. ``rebuild`` embeds everything again, in place, while the index keeps serving.
 
     Raises :class:`~careerbot.errors.CorpusError` (before touching the index) when the folder is
     missing or empty, or no source at all could be read. Sources that fail are skipped and
@@ -175,73 +110,75 @@ def ingest(
     """
     started = time.perf_counter()
     stored = store.stored()
-    single = path if path is not None and path.is_file() else None
-    folder = path if path is not None and single is None else None
+    scope = _scope(root, only)
     corpus = Corpus(root=None, articles=())
-    if path is not None:
+    if root is not None:
         corpus = load_corpus(
-            path.parent if single else path,
+            root,
             navigation_headings=navigation_headings,
             indexed={str(m.get("source")) for m in stored.values()},
         )
-    scope = single.relative_to(path.parent).as_posix() if single and path else None
-    if scope is not None:
-        if scope in corpus.failed:
-            errors = [str(e) for e in corpus.errors if Path(e.source) == single]
-            raise CorpusError(f"Nothing ingested. {errors[0] if errors else scope}")
-        corpus = replace(corpus, articles=tuple(a for a in corpus.articles if a.path == scope))
+        if scope:
+            inside = [a for a in corpus.articles if _under(a.path, scope)]
+            failed = [e for e in corpus.errors if _under(_rel(e.source, root), scope)]
+            if not inside:
+                reason = str(failed[0]) if failed else f"no article under {only}"
+                raise CorpusError(f"Nothing ingested: {reason}")
+            corpus = replace(corpus, articles=tuple(inside), errors=tuple(failed))
     web_sources: set[str] = set()
     if urls or sitemaps:
         if fetcher is None:
             raise ValueError("fetching URLs needs a Fetcher")
         web = _fetch(urls, sitemaps, fetcher, navigation_headings)
-        web_sources = web.failed | {a.path for a in web.articles}
+        web_sources = set(web.failed) | {a.path for a in web.articles}
         corpus = corpus.merge(web)
     if not corpus.articles:
         details = "; ".join(str(e) for e in corpus.errors[:3]) or "no source given"
         raise CorpusError(f"No article could be read, so nothing changed: {details}")
 
-    def in_run(source: object) -> bool:
-        """Whether this run is responsible for a source (so may delete its chunks)."""
-        if source in web_sources:
-            return True
-        if scope is not None:
-            return source == scope
-        return folder is not None and not _is_url(source)
+    def owned(meta: dict[str, Any]) -> bool:
+        """Whether this run covers a chunk's source (and so may delete the chunk)."""
+        source = str(meta.get("source"))
+        if meta.get("origin") == "web":
+            return source in web_sources
+        return root is not None and (scope is None or _under(source, scope))
 
-    if rebuild and not dry_run:
-        store.drop()
-        stored = {}
     failed = corpus.failed
-    kept_ids = [i for i, m in stored.items() if m.get("source") in failed or not in_run(m.get("source"))]
-    kept_urls = {
+    kept_ids = [i for i, m in stored.items() if not owned(m) or m.get("source") in failed]
+    known_urls = {
         str(stored[i]["canonical_url"]): str(stored[i]["slug"])
         for i in kept_ids
         if stored[i].get("canonical_url")
     }
-    chunks = corpus_chunks(corpus, embedder, kept_urls)
-    run_stored = {i: m for i, m in stored.items() if in_run(m.get("source"))}
-    kinds = _classify(chunks, run_stored)
-    removed = {
+    chunks = [c for c in corpus_chunks(corpus, embedder, known_urls)
+              if c.origin == "web" or scope is None or _under(c.source, scope)]
+    owned_stored = {i: m for i, m in stored.items() if owned(m)}
+    kinds = classify(chunks, owned_stored)
+    stale = {
         i: m
-        for i, m in run_stored.items()
+        for i, m in owned_stored.items()
         if m.get("chunk_key") not in kinds and m.get("source") not in failed
     }
-    to_write = sum(1 for k in kinds.values() if k != "unchanged")
-    stored_hashes = {m.get("content_hash") for m in stored.values()}
+    stored_hashes = {m.get("content_hash") for m in stored.values()} if not rebuild else set()
     embedded = len({c.content_hash for c in chunks if c.content_hash not in stored_hashes})
-    whole = folder is not None
+    if rebuild and root is not None and scope is None:
+        embedded += len(kept_ids)  # a whole rebuild re-embeds the kept chunks too
 
     if not dry_run:
-        docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
-        if whole:  # a full cleanup deletes whatever is not fed again
-            docs += documents_for(store.documents(kept_ids))
-        embedded = _write(docs, store, embedder, whole, batch_size, progress, to_write)
-        # Chunks the record manager never saw (a lost records file, an older index) go too.
-        live = {record_key(d) for d in docs}
-        store.delete([i for i, m in store.stored().items() if i not in live and in_run(m.get("source"))
-                      and m.get("source") not in failed])
-        store.mark_complete()
+        with ingest_lock(store.settings.data_dir):
+            docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
+            whole = root is not None and scope is None
+            if whole:  # a full cleanup deletes whatever is not fed again
+                docs += documents_for(store.documents(kept_ids))
+            to_write = len(docs) if rebuild else sum(1 for k in kinds.values() if k != "unchanged")
+            live = {record_key(d) for d in docs}
+            # Whatever this run covers and did not write again goes, after the writes: removed
+            # sections, old versions, and chunks the record manager never knew (a lost records
+            # file, an index from an older version).
+            sweep = [i for i, m in owned_stored.items() if i not in live and m.get("source") not in failed]
+            embedded = _write(docs, store, embedder, whole=whole, rebuild=rebuild, sweep=sweep,
+                              batch_size=batch_size, progress=progress, total=to_write)
+            store.mark_complete()
 
     return IngestReport(
         articles=len(corpus.articles),
@@ -249,14 +186,39 @@ def ingest(
         added=sum(1 for k in kinds.values() if k == "added"),
         updated=sum(1 for k in kinds.values() if k in ("changed", "updated")),
         unchanged=sum(1 for k in kinds.values() if k == "unchanged"),
-        deleted=len(removed),
+        deleted=len(stale),
         embedded=embedded,
         seconds=time.perf_counter() - started,
         errors=tuple(str(e) for e in corpus.errors),
-        changes=_changes(chunks, kinds, removed),
-        per_article=_per_article(chunks, kinds, removed),
+        changes=summarise_changes(chunks, kinds, stale),
+        per_article=per_article_counts(chunks, kinds, stale),
         dry_run=dry_run,
     )
+
+
+def _scope(root: Path | None, only: Path | None) -> str | None:
+    """``only`` as a path relative to ``root`` ("" or None: the whole folder)."""
+    if only is None or root is None:
+        return None
+    rel = _rel(only, root)
+    if rel is None:
+        raise CorpusError(
+            f"{only} is not inside the corpus folder {root}. Pass the folder itself, or set "
+            "CAREERBOT_CORPUS_DIR to the folder that holds it."
+        )
+    return rel or None
+
+
+def _rel(path: str | Path, root: Path) -> str | None:
+    try:
+        rel = Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    return "" if rel == "." else rel
+
+
+def _under(source: str | None, scope: str) -> bool:
+    return source is not None and (source == scope or source.startswith(scope.rstrip("/") + "/"))
 
 
 def _fetch(
@@ -283,12 +245,16 @@ def _write(
     docs: list[Document],
     store: ChunkStore,
     embedder: Embedder,
+    *,
     whole: bool,
+    rebuild: bool,
+    sweep: list[str],
     batch_size: int,
     progress: ProgressCallback | None,
     total: int,
 ) -> int:
-    """Write through ``langchain_core.indexing.index``; returns the texts embedded."""
+    """Write through ``langchain_core.indexing.index``, then delete ``sweep``; returns the
+    texts embedded."""
     done = 0
 
     def on_write(n: int) -> None:
@@ -299,12 +265,12 @@ def _write(
 
     if progress:
         progress(0, total)
-    writer = ChunkVectorStore(store, embedder, on_write=on_write)
+    writer = ChunkVectorStore(store, embedder, reuse_vectors=not rebuild, on_write=on_write)
     records = SQLiteRecordManager(namespace=store.name, path=store.records_path)
     try:
-        # Records must not claim chunks the store lacks (a rebuilt, lost or replaced index),
-        # or index() would skip writing them.
-        present = set(store.stored())
+        # Records must not claim chunks the store lacks (a replaced or lost index), or index()
+        # would skip writing them; a rebuild forgets them all so everything is written again.
+        present = set() if rebuild else set(store.stored())
         records.delete_keys([k for k in records.list_keys() if k not in present])
         langchain_index(
             docs,
@@ -315,35 +281,10 @@ def _write(
             batch_size=batch_size,
             key_encoder=record_key,
         )
+        store.delete(sweep)
+        records.delete_keys(sweep)
     finally:
         records.close()
     return writer.embedded
 
 
-def _changes(
-    chunks: list[Chunk], kinds: dict[str, Kind], removed: dict[str, dict[str, Any]]
-) -> tuple[Change, ...]:
-    seen: dict[tuple[str, str], Change] = {}
-    for c in chunks:
-        if kinds[c.id] in ("added", "changed"):
-            seen.setdefault((c.title, c.section), Change(kinds[c.id], c.title, c.section))
-    current = {(c.title, c.section) for c in chunks}
-    for meta in removed.values():
-        key = (str(meta.get("title", "")), str(meta.get("section", "")))
-        if key not in current:
-            seen.setdefault(key, Change("removed", *key))
-    return tuple(seen.values())
-
-
-def _per_article(
-    chunks: list[Chunk], kinds: dict[str, Kind], removed: dict[str, dict[str, Any]]
-) -> tuple[ArticleCounts, ...]:
-    counts: dict[str, Counter[str]] = {}
-    for c in chunks:
-        counts.setdefault(c.title, Counter())[kinds[c.id]] += 1
-    for meta in removed.values():
-        counts.setdefault(str(meta.get("title", "")), Counter())["removed"] += 1
-    return tuple(
-        ArticleCounts(title=title, **{k: n for k, n in counter.items()})
-        for title, counter in counts.items()
-    )

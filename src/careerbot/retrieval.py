@@ -79,7 +79,7 @@ class DenseRetriever:
                 slug=str(m.get("slug", "")),
                 anchor=str(m.get("anchor", "")),
                 canonical_url=str(m.get("canonical_url", "")),
-                local=not str(m.get("source", "")).startswith(("http://", "https://")),
+                local=m.get("origin", "file") == "file",
             ),
             score=round(hit.score, 6),
             slug=str(m.get("slug", "")),

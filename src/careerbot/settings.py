@@ -26,7 +26,8 @@ class Settings(BaseSettings):
     collection: str = Field(
         "careerbot",
         min_length=3,
-        description="Name of the Chroma collection that holds the chunks.",
+        description="Prefix of the Chroma collection; the model and dimension are appended "
+        "(careerbot-all-minilm-l6-v2-384).",
     )
     chroma_host: str | None = Field(
         None,

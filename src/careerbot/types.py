@@ -56,6 +56,8 @@ class Article:
     markdown: str
     """The body, without front matter (used to render the article page)."""
     sections: tuple[Section, ...]
+    origin: str = "file"
+    """``file`` (the corpus folder; the app serves a page for it) or ``web`` (a fetched URL)."""
 
     @property
     def links(self) -> tuple[Link, ...]:
@@ -81,7 +83,9 @@ class Chunk:
     canonical_url: str
     updated: str
     source: str = ""
-    """The file it came from, relative to the corpus folder."""
+    """The file it came from (relative to the corpus folder), or its URL."""
+    origin: str = "file"
+    """``file`` or ``web``, as its article's."""
     links_to: tuple[str, ...] = ()
     """Slugs of corpus articles this chunk's section links to."""
     article_links_to: tuple[str, ...] = ()

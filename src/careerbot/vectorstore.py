@@ -27,10 +27,12 @@ class ChunkVectorStore(VectorStore):
         store: ChunkStore,
         embedder: Embedder,
         *,
+        reuse_vectors: bool = True,
         on_write: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
+        self.reuse_vectors = reuse_vectors
         self.on_write = on_write
         self.embedded = 0
 
@@ -45,7 +47,7 @@ class ChunkVectorStore(VectorStore):
         """Write documents (``page_content`` is the text to embed), reusing stored vectors."""
         ids = ids or [str(d.id) for d in documents]
         hashes = [str(d.metadata["content_hash"]) for d in documents]
-        vectors = self.store.vectors_for(hashes)
+        vectors = self.store.vectors_for(hashes) if self.reuse_vectors else {}
         todo = {h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors}
         if todo:
             fresh = self.embedder.encode(list(todo.values()))

@@ -111,3 +111,21 @@ def test_cli_partial_failure_exit_code(site: Site) -> None:
     report = json.loads(result.stdout)
     assert report["articles"] == 1 and "/nope" in report["errors"][0]
     assert set(report) >= {"added", "updated", "unchanged", "deleted", "embedded", "errors"}
+
+
+def test_html_files_in_the_corpus_folder(site: Site, tmp_path: Path, embedder: Embedder) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "cloud-certs.html").write_text(site.pages["/articles/cloud-certifications-worth-it-2026"])
+    settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
+    bot = CareerBot(settings, embedder=embedder)
+    assert bot.last_ingest is not None and bot.last_ingest.errors == ()
+    sections = {m["section"]: m["anchor"] for m in bot.store.stored().values()}
+    assert sections["Choosing between AWS, Microsoft Azure and Google Cloud"] == (
+        "choosing-between-aws-microsoft-azure-and-google-cloud"
+    )
+    answer = bot.ask("Should my first certificate be AWS, Azure or Google Cloud?")
+    assert answer.citations[0].url.startswith("/articles/cloud-certs#")
+    (corpus / "bad.htm").write_bytes(b"<html>\xff\xfe</html>")
+    report = bot.ingest()
+    assert len(report.errors) == 1 and "bad.htm" in report.errors[0] and report.deleted == 0

@@ -76,3 +76,14 @@ def test_article_pages_and_index(app_server: str) -> None:
     assert 'rel="canonical" href="https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"' in page
     assert 'href="/articles/ai-engineer-salary-2026"' in page  # corpus links stay in the app
     assert httpx.get(f"{app_server}/articles/nope", timeout=30).status_code == 404
+
+
+def test_article_404_escapes_the_slug(app_server: str) -> None:
+    got = httpx.get(f"{app_server}/articles/<img src=x onerror=alert(1)>", timeout=30)
+    assert got.status_code == 404
+    assert "<img" not in got.text and "&lt;img" in got.text
+
+
+def test_request_validation_errors_use_the_error_shape(app_server: str) -> None:
+    got = httpx.get(f"{app_server}/api/retrieve", timeout=30)  # no q
+    assert got.status_code == 422 and "q" in got.json()["error"]

@@ -10,10 +10,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from careerbot.errors import CorpusError, SourceError
+from careerbot.sources.html import read_html_file
 from careerbot.sources.markdown import markdown_parser, parse_markdown, read_markdown_file
 from careerbot.types import Article
 
-__all__ = ["Corpus", "load_corpus", "markdown_parser", "parse_markdown", "read_markdown_file"]
+SUFFIXES = (".md", ".html", ".htm")
+"""Files read as articles."""
+
+__all__ = ["Corpus", "load_corpus", "source_files", "markdown_parser", "parse_markdown", "read_markdown_file"]
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,19 @@ class Corpus:
         return {a.slug: a for a in self.articles}
 
 
+def source_files(root: Path) -> list[Path]:
+    """The article files under ``root``, sorted."""
+    return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+
+
 def load_corpus(
     root: Path,
     *,
     navigation_headings: Iterable[str] = (),
     indexed: Collection[str] = (),
 ) -> Corpus:
-    """Read every ``*.md`` under ``root`` (sorted, recursively).
+    """Read every article under ``root``: ``*.md``, and ``*.html`` / ``*.htm`` (main content
+    found by trafilatura), sorted, recursively.
 
     Raises :class:`CorpusError` when the folder is missing or holds no Markdown at all;
     individual bad files land in ``Corpus.errors``. When two files claim one slug, a file that
@@ -66,7 +76,7 @@ def load_corpus(
         )
     if not root.is_dir():
         raise CorpusError(f"The corpus path {root} is a file; it must be a folder of .md files.")
-    paths = sorted(p for p in root.rglob("*.md") if p.is_file())
+    paths = source_files(root)
     if not paths:
         raise CorpusError(
             f"The corpus folder {root} holds no .md files. Add Markdown articles there, "
@@ -79,7 +89,8 @@ def load_corpus(
     indexed = set(indexed)
     for path in sorted(paths, key=lambda p: p.relative_to(root).as_posix() not in indexed):
         try:
-            article = read_markdown_file(path, navigation_headings=nav, md=md)
+            read = read_markdown_file if path.suffix.lower() == ".md" else read_html_file
+            article = read(path, navigation_headings=nav, md=md)
             article = replace(article, path=path.relative_to(root).as_posix())
         except SourceError as exc:
             errors.append(exc)

@@ -7,6 +7,7 @@ so an index anchor and a page's heading id cannot drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -50,10 +51,26 @@ class FrontMatter(BaseModel):
         return value
 
 
+def slugify(name: str) -> str:
+    """A URL slug from a name: lower-case letters, digits and hyphens (``My Notes`` → ``my-notes``)."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "article"
+
+
 def read_markdown_file(
     path: Path, *, navigation_headings: Iterable[str] = (), md: MarkdownIt | None = None
 ) -> Article:
     """Read one Markdown article. Raises :class:`SourceError` naming the file on any problem."""
+    return parse_markdown(
+        read_text_file(path),
+        source=path,
+        default_slug=slugify(path.stem),
+        navigation_headings=navigation_headings,
+        md=md,
+    )
+
+
+def read_text_file(path: Path) -> str:
+    """A source file's text; :class:`SourceError` if unreadable, too big, binary or not UTF-8."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -61,7 +78,7 @@ def read_markdown_file(
     if len(raw) > MAX_FILE_BYTES:
         raise SourceError(path, f"is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
     if b"\x00" in raw:
-        raise SourceError(path, "looks like a binary file, not Markdown text")
+        raise SourceError(path, "looks like a binary file, not text")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -70,9 +87,7 @@ def read_markdown_file(
             f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
             "re-save it as UTF-8",
         ) from exc
-    return parse_markdown(
-        text, source=path, default_slug=path.stem, navigation_headings=navigation_headings, md=md
-    )
+    return text
 
 
 def parse_markdown(

@@ -12,7 +12,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -156,7 +156,7 @@ class Fetcher:
                 raise SourceError(url, f"is over the size limit of {self.policy.max_bytes:,} bytes")
         return data.decode(resp.encoding or "utf-8", errors="replace")
 
-    def sitemap(self, url: str) -> list[str]:
+    def sitemap(self, url: str, *, nested: bool = False) -> list[str]:
         """Page URLs listed in a sitemap (a sitemap index is followed one level)."""
         body, _ = self.get(url)
         try:
@@ -166,7 +166,9 @@ class Fetcher:
         ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
         locs = [el.text.strip() for el in root.iter(f"{ns}loc") if el.text]
         if root.tag == f"{ns}sitemapindex":
-            return [page for sub in locs for page in self.sitemap(sub)]
+            if nested:
+                raise SourceError(url, "is a sitemap index inside a sitemap index; not followed")
+            return [page for sub in locs for page in self.sitemap(sub, nested=True)]
         return locs
 
 
@@ -181,16 +183,23 @@ def crawl(
     result = WebCorpus()
     md = markdown_parser()
     nav = tuple(navigation_headings)
-    queue = deque((urldefrag(u)[0], 0) for u in seeds)
-    seen = {u for u, _ in queue}
+    unique = list(dict.fromkeys(urldefrag(u)[0] for u in seeds))
+    queue = deque((u, 0) for u in unique)
+    seen = set(unique)
     slugs: dict[str, str] = {}
     while queue:
         url, depth = queue.popleft()
         try:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise SourceError(url, "is not an http(s) URL")
             body, unchanged = fetcher.get(url)
             article = parse_html(body, url=url, navigation_headings=nav, md=md)
+            article = replace(article, path=url, origin="web")
         except SourceError as exc:
             result.errors.append(exc)
+            continue
+        except ValueError as exc:  # a malformed URL (urlsplit, urljoin)
+            result.errors.append(SourceError(url, f"is not a valid URL ({exc})"))
             continue
         if article.slug in slugs:
             result.errors.append(SourceError(url, f"has the slug {article.slug!r}, already used by {slugs[article.slug]}"))
@@ -203,8 +212,12 @@ def crawl(
             continue
         site = urlsplit(url).netloc
         for link in article.links:
-            target = urldefrag(link.href)[0]
-            if urlsplit(target).netloc == site and target not in seen and target.startswith("http"):
+            try:
+                target = urldefrag(link.href)[0]
+                same_site = urlsplit(target).netloc == site
+            except ValueError:
+                continue  # a malformed link in the page: not followed
+            if same_site and target not in seen and target.startswith("http"):
                 seen.add(target)
                 queue.append((target, depth + 1))
     return result

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from careerbot.bot import CareerBot
-from careerbot.errors import CareerbotError, IndexStateError, QuestionError
+from careerbot.errors import CareerbotError, IndexMissingError, IndexStateError, QuestionError
 
 
 class AskRequest(BaseModel):
@@ -37,7 +38,15 @@ def add_error_handler(app: FastAPI) -> None:
         assert isinstance(exc, CareerbotError)
         return JSONResponse({"error": str(exc)}, status_code=status_for(exc))
 
+    async def invalid(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()
+        )
+        return JSONResponse({"error": f"Invalid request: {problems}"}, status_code=422)
+
     app.add_exception_handler(CareerbotError, handle)
+    app.add_exception_handler(RequestValidationError, invalid)
 
 
 def api_router(bot: CareerBot) -> APIRouter:
@@ -46,6 +55,12 @@ def api_router(bot: CareerBot) -> APIRouter:
 
     @router.get("/health")
     def health() -> dict[str, Any]:
+        """200 with the chunk count when the index serves; 503 (with what to do) otherwise."""
+        bot.store.refresh_if_changed()
+        if not bot.store.exists():
+            raise IndexMissingError(
+                f"No finished index at {bot.store.location}. Build it with: careerbot ingest"
+            )
         return {"status": "ok", "chunks": bot.store.count()}
 
     @router.get("/retrieve")

@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from careerbot.errors import CareerbotError
-from careerbot.sources import Corpus, load_corpus, markdown_parser
+from careerbot.sources import Corpus, load_corpus, markdown_parser, source_files
 from careerbot.types import Article
 
 PAGE = """<!doctype html>
@@ -45,9 +45,11 @@ class ArticlePages:
 
     def corpus(self) -> Corpus:
         """The corpus as it is on disk now (cached until a file changes)."""
-        stamp = tuple(
-            (str(p), p.stat().st_mtime) for p in sorted(self.corpus_dir.rglob("*.md"))
-        ) if self.corpus_dir.is_dir() else ()
+        stamp = (
+            tuple((str(p), p.stat().st_mtime_ns) for p in source_files(self.corpus_dir))
+            if self.corpus_dir.is_dir()
+            else ()
+        )
         if self._corpus is None or stamp != self._stamp:
             self._corpus = load_corpus(self.corpus_dir, navigation_headings=self.navigation_headings)
             self._stamp = stamp
@@ -84,7 +86,7 @@ class ArticlePages:
     def index(self) -> str:
         """A page listing every article."""
         items = "\n".join(
-            f'<li><a href="/articles/{a.slug}">{html.escape(a.title)}</a></li>'
+            f'<li><a href="/articles/{html.escape(a.slug)}">{html.escape(a.title)}</a></li>'
             for a in sorted(self.corpus().articles, key=lambda a: a.title)
         )
         return PAGE.format(

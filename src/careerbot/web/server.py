@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 
 import gradio as gr
@@ -10,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from careerbot.bot import CareerBot
+from careerbot.errors import CareerbotError
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat
 from careerbot.web.pages import ArticlePages
@@ -21,7 +23,11 @@ DEFAULT_PORT = 7860
 def resolve_address(host: str | None, port: int | None) -> tuple[str, int]:
     """Flags first, then GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, then 127.0.0.1:7860."""
     host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
-    port = port or int(os.environ.get("GRADIO_SERVER_PORT") or DEFAULT_PORT)
+    if port is None:
+        raw = os.environ.get("GRADIO_SERVER_PORT") or str(DEFAULT_PORT)
+        if not raw.isdigit() or not 0 < int(raw) < 65536:
+            raise CareerbotError(f"GRADIO_SERVER_PORT={raw!r} is not a port number (1-65535).")
+        port = int(raw)
     return host, port
 
 
@@ -41,7 +47,7 @@ def create_app(bot: CareerBot) -> FastAPI:
         article = pages.article(slug)
         if article is None:
             return HTMLResponse(
-                f"<h1>No article {slug!r}</h1><p><a href='/articles'>All articles</a></p>",
+                f"<h1>No article “{html.escape(slug)}”</h1><p><a href='/articles'>All articles</a></p>",
                 status_code=404,
             )
         return HTMLResponse(pages.render(article))

@@ -13,8 +13,8 @@ from careerbot.answering import (
     Answerer,
     ExtractiveAnswerer,
     clean_question,
-    refusal,
     follow_up_context,
+    refusal,
 )
 from careerbot.answering.question import Message
 from careerbot.embeddings import Embedder
@@ -22,7 +22,7 @@ from careerbot.index import ChunkStore
 from careerbot.ingest import IngestReport, ProgressCallback, ingest
 from careerbot.retrieval import DenseRetriever, SectionRetriever
 from careerbot.settings import Settings
-from careerbot.sources.web import FetchPolicy, Fetcher, PageCache
+from careerbot.sources.web import Fetcher, FetchPolicy, PageCache
 from careerbot.types import Answer, Passage
 
 

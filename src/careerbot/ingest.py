@@ -27,8 +27,13 @@ from careerbot.chunking import chunk_article
 from careerbot.embeddings import Embedder
 from careerbot.errors import CorpusError, IndexStateError, SourceError
 from careerbot.index import ChunkStore, chunk_metadata
+from careerbot.ingest_plan import (
+    IngestReport,
+    classify,
+    per_article_counts,
+    summarise_changes,
+)
 from careerbot.records import SQLiteRecordManager
-from careerbot.ingest_plan import IngestReport, classify, per_article_counts, summarise_changes
 from careerbot.sources import Corpus, load_corpus
 from careerbot.sources.web import Fetcher, crawl
 from careerbot.types import Chunk

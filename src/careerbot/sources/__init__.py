@@ -11,7 +11,11 @@ from pathlib import Path
 
 from careerbot.errors import CorpusError, SourceError
 from careerbot.sources.html import read_html_file
-from careerbot.sources.markdown import markdown_parser, parse_markdown, read_markdown_file
+from careerbot.sources.markdown import (
+    markdown_parser,
+    parse_markdown,
+    read_markdown_file,
+)
 from careerbot.types import Article
 
 SUFFIXES = (".md", ".html", ".htm")

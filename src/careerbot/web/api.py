@@ -10,7 +10,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from careerbot.bot import CareerBot
-from careerbot.errors import CareerbotError, IndexMissingError, IndexStateError, QuestionError
+from careerbot.errors import (
+    CareerbotError,
+    IndexMissingError,
+    IndexStateError,
+    QuestionError,
+)
 
 
 class AskRequest(BaseModel):

@@ -7,8 +7,8 @@ from typing import Any
 
 import gradio as gr
 
-from careerbot.bot import CareerBot
 from careerbot.answering.question import clean_question
+from careerbot.bot import CareerBot
 from careerbot.errors import CareerbotError, QuestionError
 from careerbot.types import Answer
 

@@ -140,6 +140,10 @@ def test_one_article_alone_uses_a_scoped_cleanup(
     path.write_text(text[:start] + text[end:])
     report = ingest(corpus_copy, indexed, embedder, only=path, navigation_headings=NAV)
     assert report.articles == 1 and report.deleted == 1 and report.embedded == 0
+    links = {m["article_links_to"] for m in indexed.stored().values() if m["source"] == MAIN}
+    assert len(links) == 1 and set(links.pop().split(",")) == {  # resolved against the corpus
+        "ai-engineer-salary-2026", "junior-developer-gap-2026",
+        "cloud-certifications-worth-it-2026", "ai-ml-engineer-jobs-india-2026"}
     keys = by_key(indexed)
     assert "ml-engineer-vs-data-scientist-2026#the-ai-resilience-angle:0" not in keys
     assert any(k.startswith("junior-developer-gap-2026#") for k in keys)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import fcntl
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -113,16 +113,43 @@ def ingest(
     missing or empty, or no source at all could be read. Sources that fail are skipped and
     listed in the report; the chunks they had in the index are kept.
     """
+    lock = nullcontext() if dry_run else ingest_lock(store.settings.data_dir)
+    with lock:
+        return _ingest(
+            root, store, embedder, only=only, urls=urls, sitemaps=sitemaps, fetcher=fetcher,
+            navigation_headings=navigation_headings, rebuild=rebuild, dry_run=dry_run,
+            batch_size=batch_size, progress=progress,
+        )
+
+
+def _ingest(
+    root: Path | None,
+    store: ChunkStore,
+    embedder: Embedder,
+    *,
+    only: Path | None,
+    urls: Sequence[str],
+    sitemaps: Sequence[str],
+    fetcher: Fetcher | None,
+    navigation_headings: tuple[str, ...],
+    rebuild: bool,
+    dry_run: bool,
+    batch_size: int,
+    progress: ProgressCallback | None,
+) -> IngestReport:
     started = time.perf_counter()
     stored = store.stored()
     scope = _scope(root, only)
     corpus = Corpus(root=None, articles=())
+    urls_in_corpus: dict[str, str] = {}
     if root is not None:
         corpus = load_corpus(
             root,
             navigation_headings=navigation_headings,
             indexed={str(m.get("source")) for m in stored.values()},
         )
+        # Links are resolved against the whole folder, also when the run is narrower.
+        urls_in_corpus = {a.url: a.slug for a in corpus.articles if a.url}
         if scope:
             inside = [a for a in corpus.articles if _under(a.path, scope)]
             failed = [e for e in corpus.errors if _under(_rel(e.source, root), scope)]
@@ -155,8 +182,7 @@ def ingest(
         for i in kept_ids
         if stored[i].get("canonical_url")
     }
-    chunks = [c for c in corpus_chunks(corpus, embedder, known_urls)
-              if c.origin == "web" or scope is None or _under(c.source, scope)]
+    chunks = corpus_chunks(corpus, embedder, known_urls | urls_in_corpus)
     owned_stored = {i: m for i, m in stored.items() if owned(m)}
     kinds = classify(chunks, owned_stored)
     stale = {
@@ -170,20 +196,21 @@ def ingest(
         embedded += len(kept_ids)  # a whole rebuild re-embeds the kept chunks too
 
     if not dry_run:
-        with ingest_lock(store.settings.data_dir):
-            docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
-            whole = root is not None and scope is None
-            if whole:  # a full cleanup deletes whatever is not fed again
-                docs += documents_for(store.documents(kept_ids))
-            to_write = len(docs) if rebuild else sum(1 for k in kinds.values() if k != "unchanged")
-            live = {record_key(d) for d in docs}
-            # Whatever this run covers and did not write again goes, after the writes: removed
-            # sections, old versions, and chunks the record manager never knew (a lost records
-            # file, an index from an older version).
-            sweep = [i for i, m in owned_stored.items() if i not in live and m.get("source") not in failed]
-            embedded = _write(docs, store, embedder, whole=whole, rebuild=rebuild, sweep=sweep,
-                              batch_size=batch_size, progress=progress, total=to_write)
-            store.mark_complete()
+        docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
+        whole = root is not None and scope is None
+        if whole:  # a full cleanup deletes whatever is not fed again
+            docs += documents_for(store.documents(kept_ids))
+        to_write = len(docs) if rebuild else sum(1 for k in kinds.values() if k != "unchanged")
+        live = {record_key(d) for d in docs}
+        # Whatever this run covers and did not write again goes, after the writes: removed
+        # sections, old versions, and chunks the record manager never knew (a lost records
+        # file, an index from an older version).
+        sweep = [
+            i for i, m in owned_stored.items() if i not in live and m.get("source") not in failed
+        ]
+        embedded = _write(docs, store, embedder, whole=whole, rebuild=rebuild, sweep=sweep,
+                          batch_size=batch_size, progress=progress, total=to_write)
+        store.mark_complete()
 
     return IngestReport(
         articles=len(corpus.articles),

@@ -279,7 +279,7 @@ def serve(
     """Start the web app: chat, article pages and the HTTP API."""
     from careerbot.web.server import resolve_address, run
 
-    bind_host, bind_port = resolve_address(host, port)
+    bind_host, bind_port = _friendly(lambda: resolve_address(host, port))
     bot = _friendly(lambda: make_bot(_settings()))
     err.print(f"careerbot is up at http://{bind_host}:{bind_port}  (Ctrl+C stops it)", highlight=False)
     run(bot, host=bind_host, port=bind_port)

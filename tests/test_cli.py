@@ -90,3 +90,9 @@ def test_corrupt_index_message_says_how_to_rebuild(settings: Settings) -> None:
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert json.loads(rebuilt.stdout)["articles"] == 5
+
+
+def test_serve_with_a_bad_port_variable_says_so() -> None:
+    result = runner.invoke(app, ["serve"], env={"GRADIO_SERVER_PORT": "abc"})
+    assert result.exit_code == 1
+    assert "GRADIO_SERVER_PORT='abc' is not a port number" in result.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -277,9 +278,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (env GRADIO_SERVER_PORT; default 7860).")] = None,
 ) -> None:
     """Start the web app: chat, article pages and the HTTP API."""
-    from careerbot.web.server import resolve_address, run
+    from careerbot.web.address import resolve_address
 
     bind_host, bind_port = _friendly(lambda: resolve_address(host, port))
+    os.environ["GRADIO_SERVER_PORT"] = str(bind_port)  # gradio reads it when imported
+    from careerbot.web.server import run
+
     bot = _friendly(lambda: make_bot(_settings()))
     err.print(f"careerbot is up at http://{bind_host}:{bind_port}  (Ctrl+C stops it)", highlight=False)
     run(bot, host=bind_host, port=bind_port)
@@ -292,3 +296,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         err.print("Interrupted.")
         sys.exit(130)
+    except Exception as exc:  # a bug, not a user error: one line, traceback on request
+        if os.environ.get("CAREERBOT_DEBUG"):
+            raise
+        err.print(
+            f"[bold red]Error:[/] unexpected {type(exc).__name__}: {exc}. Run again with "
+            "CAREERBOT_DEBUG=1 for the traceback, and please report it.",
+            highlight=False, soft_wrap=True,
+        )
+        sys.exit(1)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot.errors import CareerbotError
-from careerbot.web.server import resolve_address
+from careerbot.web.address import resolve_address
 
 
 def test_flags_then_environment_then_loopback(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import os
 
 import gradio as gr
 import uvicorn
@@ -11,25 +10,9 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from careerbot.bot import CareerBot
-from careerbot.errors import CareerbotError
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat
 from careerbot.web.pages import ArticlePages
-
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
-
-
-def resolve_address(host: str | None, port: int | None) -> tuple[str, int]:
-    """Flags first, then GRADIO_SERVER_NAME / GRADIO_SERVER_PORT, then 127.0.0.1:7860."""
-    host = host or os.environ.get("GRADIO_SERVER_NAME") or DEFAULT_HOST
-    if port is None:
-        raw = os.environ.get("GRADIO_SERVER_PORT") or str(DEFAULT_PORT)
-        if not raw.isdigit() or not 0 < int(raw) < 65536:
-            raise CareerbotError(f"GRADIO_SERVER_PORT={raw!r} is not a port number (1-65535).")
-        port = int(raw)
-    return host, port
-
 
 def create_app(bot: CareerBot) -> FastAPI:
     """The whole web app for ``bot``."""

@@ -14,6 +14,7 @@ from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat
 from careerbot.web.pages import ArticlePages
 
+
 def create_app(bot: CareerBot) -> FastAPI:
     """The whole web app for ``bot``."""
     app = FastAPI(title="careerbot", description="Career answers from our articles, cited.")

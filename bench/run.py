@@ -2,7 +2,7 @@
 
 Measures, on the real corpus with the real model and an embedded Chroma in a temp dir:
 model load, a cold full ingest, a re-ingest of the unchanged corpus, retrieval latency,
-extractive ask latency, and the section hit rate of tests/data/section_questions.yaml.
+extractive ask latency, and the section hit rate of the gold set (eval/gold.jsonl).
 """
 
 from __future__ import annotations
@@ -15,11 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embeddings import Embedder
+from careerbot.evaluation import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -42,7 +41,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON too.")
     args = parser.parse_args()
 
-    questions = yaml.safe_load((REPO / "tests/data/section_questions.yaml").read_text())
+    questions = [
+        {"question": i.question, "slug": i.slug, "section": i.section}
+        for i in load_gold(REPO / "eval" / "gold.jsonl")
+        if i.answerable
+    ]
     figures: dict[str, object] = {
         "machine": f"{platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, "
         f"Python {platform.python_version()}",

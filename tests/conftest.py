@@ -13,16 +13,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
 import careerbot  # noqa: F401  (sets hub-offline variables before anything imports the hub)
 from careerbot.bot import CareerBot
 from careerbot.embeddings import Embedder
+from careerbot.evaluation import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
-DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(autouse=True)
@@ -54,16 +53,23 @@ def shared_bot(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> 
     return CareerBot(Settings(data_dir=data, corpus_dir=CORPUS), embedder=embedder)
 
 
+GOLD = REPO / "eval" / "gold.jsonl"
+
+
 @pytest.fixture(scope="session")
 def section_questions() -> list[dict[str, str]]:
     """Paraphrased questions, each with the article and section that answers it."""
-    return yaml.safe_load((DATA / "section_questions.yaml").read_text())
+    return [
+        {"question": i.question, "slug": str(i.slug), "section": str(i.section)}
+        for i in load_gold(GOLD)
+        if i.answerable
+    ]
 
 
 @pytest.fixture(scope="session")
 def offtopic_questions() -> list[str]:
     """Questions the articles cannot answer (clearly off-topic ones first, near misses after)."""
-    return yaml.safe_load((DATA / "offtopic_questions.yaml").read_text())
+    return [i.question for i in load_gold(GOLD) if not i.answerable]
 
 
 def free_port() -> int:

@@ -272,6 +272,34 @@ def retrieve(
         out.print(f"[bold]{p.score:.3f}[/]  {p.label}\n       {p.url}", highlight=False)
 
 
+@app.command("eval")
+def eval_command(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold questions, JSON Lines (default: eval/gold.jsonl).")
+    ] = Path("eval/gold.jsonl"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Measure retrieval and answers on a gold set: recall, MRR, nDCG, refusals, citations."""
+    from careerbot.evaluation import evaluate, load_gold
+
+    items = _friendly(lambda: load_gold(gold))
+    bot = _friendly(lambda: make_bot(_settings(), progress=not as_json))
+    report = _friendly(lambda: evaluate(bot, items))
+    if as_json:
+        out.print_json(json.dumps(report.to_dict()))
+        return
+    table = Table(title=f"{gold}: {report.questions} questions, {report.answerable} answerable",
+                  title_justify="left")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in report.to_dict().items():
+        if isinstance(value, float):
+            table.add_row(key, f"{value:.3f}")
+    out.print(table)
+    for question in report.misses:
+        out.print(f"  not in the top 5: {question}", highlight=False)
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to listen on (env GRADIO_SERVER_NAME; default 127.0.0.1).")] = None,

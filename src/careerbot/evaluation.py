@@ -1,0 +1,182 @@
+"""The evaluation harness: retrieval and answer quality on a gold set of questions.
+
+The gold set is JSON Lines, one question per line:
+
+    {"question": "...", "slug": "<article>", "section": "<Section as cited>"}
+    {"question": "...", "answerable": false}
+
+Metrics are at section level: Recall@1/3/5, MRR@10 and nDCG@10 for answerable questions;
+refusal precision and recall over all of them; citation validity (every cited section was among
+those retrieved) and lexical support (the share of each answer sentence's words that its cited
+section contains).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from careerbot.errors import CareerbotError
+from careerbot.text import content_words
+
+if TYPE_CHECKING:
+    from careerbot.bot import CareerBot
+    from careerbot.types import Answer
+
+DEPTH = 10
+
+
+class EvalFileError(CareerbotError):
+    """The gold file cannot be read; the message names the line."""
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One question, and the section that answers it (None: the articles cannot)."""
+
+    question: str
+    slug: str | None = None
+    section: str | None = None
+    line: int = 0
+
+    @property
+    def answerable(self) -> bool:
+        """Whether the articles answer it."""
+        return self.slug is not None
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    """Read a gold file; raises :class:`EvalFileError` naming the first bad line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"Cannot read the gold file {path}: {exc}") from exc
+    items = []
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+            raise EvalFileError(f'{path}, line {n}: needs an object with a "question" string')
+        if row.get("answerable", True) is False:
+            items.append(GoldItem(row["question"], line=n))
+        elif isinstance(row.get("slug"), str) and isinstance(row.get("section"), str):
+            items.append(GoldItem(row["question"], row["slug"], row["section"], line=n))
+        else:
+            raise EvalFileError(
+                f'{path}, line {n}: give "slug" and "section", or "answerable": false'
+            )
+    if not items:
+        raise EvalFileError(f"{path} holds no questions")
+    return items
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    """Quality figures over a gold set."""
+
+    questions: int
+    answerable: int
+    recall_at_1: float
+    recall_at_3: float
+    recall_at_5: float
+    mrr_at_10: float
+    ndcg_at_10: float
+    refusal_precision: float
+    refusal_recall: float
+    answered_rate: float
+    """Share of answerable questions that were answered (not refused)."""
+    citation_validity: float
+    lexical_support: float
+    misses: tuple[str, ...] = ()
+    """Answerable questions whose section was not in the top 5."""
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of ``careerbot eval --json``."""
+        return {k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(self).items()}
+
+
+def rank_of(item: GoldItem, found: Sequence[tuple[str, str]]) -> int | None:
+    """1-based rank of the item's section among ``(slug, section)`` results, or None."""
+    for n, key in enumerate(found, start=1):
+        if key == (item.slug, item.section):
+            return n
+    return None
+
+
+def ranking_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
+    """Recall@1/3/5, MRR@10, nDCG@10 with one relevant section per question."""
+    n = len(ranks) or 1
+
+    def recall(k: int) -> float:
+        return sum(1 for r in ranks if r is not None and r <= k) / n
+
+    return {
+        "recall_at_1": recall(1),
+        "recall_at_3": recall(3),
+        "recall_at_5": recall(5),
+        "mrr_at_10": sum(1 / r for r in ranks if r is not None and r <= DEPTH) / n,
+        "ndcg_at_10": sum(1 / math.log2(r + 1) for r in ranks if r is not None and r <= DEPTH) / n,
+    }
+
+
+_CLAIM = re.compile(r"(.+?)\s\[(\d+)\]")
+
+
+def support(answer: Answer) -> list[float]:
+    """For each marked sentence: the share of its words found in the section it cites."""
+    texts = {(p.title, p.section): p.text for p in answer.passages}
+    cited = {c.n: texts.get((c.title, c.section), "") for c in answer.citations}
+    scores = []
+    for sentence, n in _CLAIM.findall(answer.text.replace("\n", " ")):
+        words = content_words(sentence)
+        if words:
+            scores.append(len(words & content_words(cited.get(int(n), ""))) / len(words))
+    return scores
+
+
+def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
+    """Run every gold question through retrieval and the answerer."""
+    answerable = [i for i in items if i.answerable]
+    ranks, misses = [], []
+    for item in answerable:
+        found = [(p.slug, p.section) for p in bot.retrieve(item.question, k=DEPTH)]
+        rank = rank_of(item, found)
+        ranks.append(rank)
+        if rank is None or rank > 5:
+            misses.append(item.question)
+    refused_right = refused_wrong = answered = 0
+    valid = cited = 0
+    supports: list[float] = []
+    for item in items:
+        answer = bot.ask(item.question)
+        if answer.refused:
+            refused_right += not item.answerable
+            refused_wrong += item.answerable
+            continue
+        answered += item.answerable
+        retrieved = {(p.title, p.section) for p in answer.passages}
+        cited += len(answer.citations)
+        valid += sum((c.title, c.section) in retrieved for c in answer.citations)
+        supports += support(answer)
+    unanswerable = len(items) - len(answerable)
+    refusals = refused_right + refused_wrong
+    return EvalReport(
+        questions=len(items),
+        answerable=len(answerable),
+        **ranking_metrics(ranks),
+        refusal_precision=refused_right / refusals if refusals else 1.0,
+        refusal_recall=refused_right / unanswerable if unanswerable else 1.0,
+        answered_rate=answered / len(answerable) if answerable else 1.0,
+        citation_validity=valid / cited if cited else 1.0,
+        lexical_support=sum(supports) / len(supports) if supports else 0.0,
+        misses=tuple(misses),
+    )

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from careerbot.bot import CareerBot
+from careerbot.cli import app
+from careerbot.evaluation import EvalFileError, evaluate, load_gold, ranking_metrics
+from tests.conftest import GOLD
+
+# Floors set from the measured figures (README): a drop below any of them fails CI.
+FLOORS = {
+    "recall_at_3": 0.90,
+    "recall_at_5": 0.95,
+    "mrr_at_10": 0.75,
+    "refusal_precision": 0.95,
+    "refusal_recall": 0.65,
+    "answered_rate": 0.97,
+    "citation_validity": 1.0,
+}
+
+
+def test_the_gold_set_is_big_enough() -> None:
+    items = load_gold(GOLD)
+    answerable = [i for i in items if i.answerable]
+    assert len(answerable) >= 60 and len(items) - len(answerable) >= 15
+    assert len({(i.slug, i.section) for i in answerable}) == 37  # every section asked about
+
+
+def test_quality_stays_above_the_floors(shared_bot: CareerBot) -> None:
+    report = evaluate(shared_bot, load_gold(GOLD)).to_dict()
+    print(json.dumps({k: v for k, v in report.items() if k != "misses"}))
+    for metric, floor in FLOORS.items():
+        assert report[metric] >= floor, f"{metric} {report[metric]} fell below {floor}"
+
+
+def test_ranking_metrics_by_hand() -> None:
+    got = ranking_metrics([1, 2, None, 6])
+    assert got["recall_at_1"] == 0.25 and got["recall_at_3"] == 0.5 and got["recall_at_5"] == 0.5
+    assert got["mrr_at_10"] == pytest.approx((1 + 1 / 2 + 1 / 6) / 4)
+    assert got["ndcg_at_10"] == pytest.approx((1 + 1 / math.log2(3) + 1 / math.log2(7)) / 4)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"question": "Pay?", "slug": "a"', "line 2: not valid JSON"),
+        ('{"slug": "a", "section": "b"}', 'line 2: needs an object with a "question" string'),
+        ('{"question": "Pay?", "slug": "a"}', 'line 2: give "slug" and "section"'),
+    ],
+)
+def test_a_malformed_line_is_named(tmp_path: Path, line: str, message: str) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"question": "Fine?", "answerable": false}\n' + line + "\n")
+    with pytest.raises(EvalFileError, match=message):
+        load_gold(gold)
+    result = CliRunner().invoke(app, ["eval", str(gold)])
+    assert result.exit_code == 1 and message.split(": ")[0] in result.stderr
+
+
+def test_eval_cli_json(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"question": "Which cloud should my first certification be on?", '
+        '"slug": "cloud-certifications-worth-it-2026", '
+        '"section": "Choosing between AWS, Microsoft Azure and Google Cloud"}\n'
+        '{"question": "How long do I boil an egg?", "answerable": false}\n'
+    )
+    result = CliRunner().invoke(app, ["eval", "--json", str(gold)])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["questions"] == 2 and report["recall_at_5"] == 1.0
+    assert report["refusal_recall"] == 1.0

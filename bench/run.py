@@ -74,8 +74,8 @@ def main() -> None:
         retrieve_ms, ask_ms, hits = [], [], 0
         for _ in range(args.repeat):
             for q in questions:
-                retrieve_ms.append(1000 * timed(lambda: bot.retrieve(q["question"], k=5)))
-                ask_ms.append(1000 * timed(lambda: bot.ask(q["question"])))
+                retrieve_ms.append(1000 * timed(lambda q=q: bot.retrieve(q["question"], k=5)))
+                ask_ms.append(1000 * timed(lambda q=q: bot.ask(q["question"])))
         for q in questions:
             got = {(p.slug, p.section) for p in bot.retrieve(q["question"], k=3)}
             hits += (q["slug"], q["section"]) in got

@@ -8,6 +8,7 @@ from careerbot.types import Answer
 
 QUESTIONS = [
     "What does an ML engineer do that a data scientist doesn't?",
+    "Why does production ML work earn a pay premium?",
     "Which of the two roles pays better?",
     "Is a cloud certification worth getting?",
     "How can a junior developer stay relevant as AI automates routine work?",
@@ -44,6 +45,7 @@ def test_sentences_are_quoted_verbatim_from_their_cited_section(shared_bot: Care
             citation = by_n[int(n)]
             assert sentence in split_sentences(passages[(citation.title, citation.section)])
             assert sentence not in seen, "repeated sentence"
+            assert not sentence.endswith(":"), "a list's lead-in quoted without its list"
             seen.add(sentence)
 
 

@@ -91,10 +91,12 @@ class ExtractiveAnswerer:
         yield answer
 
     def _choose(self, question: str, sources: Sequence[Passage]) -> list[_Candidate]:
+        # A sentence that only introduces a list ("Invest in skills that…:") says nothing alone.
         sentences = [
             (rank, pos, s)
             for rank, p in enumerate(sources)
             for pos, s in enumerate(split_sentences(p.text))
+            if not s.rstrip().endswith(":")
         ]
         if not sentences:
             return []

@@ -14,7 +14,7 @@ from careerbot.types import Answer
 
 EXAMPLES = [
     "What does an ML engineer do that a data scientist doesn't?",
-    "Which of the two roles pays better?",
+    "Why does production ML work earn a pay premium?",
     "Is a cloud certification worth getting?",
     "How can a junior developer stay relevant as AI automates routine work?",
 ]

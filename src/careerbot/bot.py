@@ -51,6 +51,7 @@ class CareerBot:
             self.settings, model_name=self.embedder.name, dimension=self.embedder.dimension
         )
         self.last_ingest: IngestReport | None = None
+        self._titles: tuple[str, list[str]] | None = None
         if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
         self._dense = DenseRetriever(self.settings, self.store, self.embedder)
@@ -149,9 +150,11 @@ class CareerBot:
         yield from self.answerer.stream(question, passages)
 
     def titles(self) -> list[str]:
-        """Titles of the indexed articles."""
-        seen = {str(m.get("title")) for m in self.store.stored().values()}
-        return sorted(seen)
+        """Titles of the indexed articles (read again only after an ingest)."""
+        stamp = self.store.stamp
+        if self._titles is None or self._titles[0] != stamp:
+            self._titles = (stamp, sorted({str(m.get("title")) for m in self.store.stored().values()}))
+        return list(self._titles[1])
 
     def __repr__(self) -> str:
         return f"CareerBot({self.store.location}, {self.store.count()} chunks)"

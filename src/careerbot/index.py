@@ -223,6 +223,12 @@ class ChunkStore:
         os.replace(tmp, self.stamp_path)
         self._stamp = self._read_stamp()
 
+    @property
+    def stamp(self) -> str:
+        """The last finished ingest this store has seen (changes after each one)."""
+        self.refresh_if_changed()
+        return self._stamp
+
     def _read_stamp(self) -> str:
         try:
             return self.stamp_path.read_text()

@@ -277,11 +277,27 @@ def eval_command(
     gold: Annotated[
         Path, typer.Argument(help="Gold questions, JSON Lines (default: eval/gold.jsonl).")
     ] = Path("eval/gold.jsonl"),
+    cloze: Annotated[
+        Path | None,
+        typer.Option(help="Instead: the inverse-cloze set of this corpus folder (held-out "
+                     "sentences as questions), in a throwaway index."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure retrieval and answers on a gold set: recall, MRR, nDCG, refusals, citations."""
-    from careerbot.evaluation import evaluate, load_gold
+    from careerbot.evaluation import evaluate, evaluate_cloze, load_gold
 
+    if cloze is not None:
+        from careerbot.embeddings import Embedder
+
+        settings = _settings()
+        figures = _friendly(lambda: evaluate_cloze(cloze, Embedder(), settings))
+        if as_json:
+            out.print_json(json.dumps(figures))
+        else:
+            for key, value in figures.items():
+                out.print(f"{key:<12} {value:.3f}" if key != "questions" else f"{key:<12} {value:.0f}")
+        return
     items = _friendly(lambda: load_gold(gold))
     bot = _friendly(lambda: make_bot(_settings(), progress=not as_json))
     report = _friendly(lambda: evaluate(bot, items))

@@ -9,6 +9,9 @@ Metrics are at section level: Recall@1/3/5, MRR@10 and nDCG@10 for answerable qu
 refusal precision and recall over all of them; citation validity (every cited section was among
 those retrieved) and lexical support (the share of each answer sentence's words that its cited
 section contains).
+
+An inverse-cloze set (:func:`cloze_set`) can be made from any corpus, so retrieval can be
+measured on text nobody here wrote questions for.
 """
 
 from __future__ import annotations
@@ -17,15 +20,20 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from langchain_core.documents import Document
+
 from careerbot.errors import CareerbotError
-from careerbot.text import content_words
+from careerbot.settings import Settings
+from careerbot.sources import Corpus
+from careerbot.text import content_words, split_sentences
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
+    from careerbot.embeddings import Embedder
     from careerbot.types import Answer
 
 DEPTH = 10
@@ -180,3 +188,58 @@ def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
         lexical_support=sum(supports) / len(supports) if supports else 0.0,
         misses=tuple(misses),
     )
+
+
+def cloze_set(corpus: Corpus, *, min_words: int = 8) -> tuple[Corpus, list[GoldItem]]:
+    """An inverse-cloze set from any corpus, deterministically: from every section with three or
+    more sentences, the middle sentence of at least ``min_words`` words is held out of the text
+    and becomes the question whose answer is that section."""
+    items: list[GoldItem] = []
+    articles = []
+    for article in corpus.articles:
+        sections = []
+        for section in article.sections:
+            sentences = split_sentences(section.text)
+            eligible = [
+                i for i, s in enumerate(sentences)
+                if len(s.split()) >= min_words and not s.startswith("- ")
+            ]
+            if section.navigation or len(sentences) < 3 or not eligible:
+                sections.append(section)
+                continue
+            held = eligible[len(eligible) // 2]
+            items.append(GoldItem(sentences[held], article.slug, section.name))
+            rest = " ".join(s for i, s in enumerate(sentences) if i != held)
+            sections.append(replace(section, text=rest))
+        articles.append(replace(article, sections=tuple(sections)))
+    return replace(corpus, articles=tuple(articles)), items
+
+
+def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> dict[str, float]:
+    """Ranking metrics on the inverse-cloze set of ``corpus_dir``, in a throwaway index."""
+    import tempfile
+
+    from careerbot.bot import CareerBot
+    from careerbot.index import ChunkStore, chunk_metadata
+    from careerbot.ingest import corpus_chunks, record_key
+    from careerbot.sources import load_corpus
+    from careerbot.vectorstore import ChunkVectorStore
+
+    held_out, items = cloze_set(
+        load_corpus(corpus_dir, navigation_headings=settings.navigation_headings)
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
+        store = ChunkStore(scratch, model_name=embedder.name, dimension=embedder.dimension)
+        docs = [
+            Document(page_content=c.embed_text, metadata=chunk_metadata(c))
+            for c in corpus_chunks(held_out, embedder)
+        ]
+        ChunkVectorStore(store, embedder).add_documents(docs, ids=[record_key(d) for d in docs])
+        store.mark_complete()
+        bot = CareerBot(scratch, embedder=embedder, build_if_missing=False)
+        ranks = [
+            rank_of(i, [(p.slug, p.section) for p in bot.retrieve(i.question, k=DEPTH)])
+            for i in items
+        ]
+    return {"questions": float(len(items)), **ranking_metrics(ranks)}

@@ -24,8 +24,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from langchain_core.documents import Document
-
 from careerbot.errors import CareerbotError
 from careerbot.settings import Settings
 from careerbot.sources import Corpus
@@ -220,8 +218,8 @@ def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> 
     import tempfile
 
     from careerbot.bot import CareerBot
-    from careerbot.index import ChunkStore, chunk_metadata
-    from careerbot.ingest import corpus_chunks, record_key
+    from careerbot.index import ChunkStore
+    from careerbot.ingest import chunk_documents, corpus_chunks, record_key
     from careerbot.sources import load_corpus
     from careerbot.vectorstore import ChunkVectorStore
 
@@ -231,10 +229,7 @@ def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> 
     with tempfile.TemporaryDirectory() as tmp:
         scratch = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
         store = ChunkStore(scratch, model_name=embedder.name, dimension=embedder.dimension)
-        docs = [
-            Document(page_content=c.embed_text, metadata=chunk_metadata(c))
-            for c in corpus_chunks(held_out, embedder)
-        ]
+        docs = chunk_documents(corpus_chunks(held_out, embedder))
         ChunkVectorStore(store, embedder).add_documents(docs, ids=[record_key(d) for d in docs])
         store.mark_complete()
         bot = CareerBot(scratch, embedder=embedder, build_if_missing=False)

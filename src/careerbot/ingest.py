@@ -48,6 +48,11 @@ def record_key(doc: Document) -> str:
     return f"{doc.metadata['chunk_key']}@{str(doc.metadata['meta_hash'])[:16]}"
 
 
+def chunk_documents(chunks: Sequence[Chunk]) -> list[Document]:
+    """Chunks as the Documents ``index()`` writes: the embedded text, and the stored metadata."""
+    return [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
+
+
 def corpus_chunks(
     corpus: Corpus, embedder: Embedder, known_urls: dict[str, str] | None = None
 ) -> list[Chunk]:
@@ -184,7 +189,8 @@ def _ingest(
     }
     chunks = corpus_chunks(corpus, embedder, known_urls | urls_in_corpus)
     owned_stored = {i: m for i, m in stored.items() if owned(m)}
-    kinds = classify(chunks, owned_stored)
+    docs = chunk_documents(chunks)
+    kinds = classify({str(d.metadata["chunk_key"]): d.metadata for d in docs}, owned_stored)
     stale = {
         i: m
         for i, m in owned_stored.items()
@@ -196,7 +202,6 @@ def _ingest(
         embedded += len(kept_ids)  # a whole rebuild re-embeds the kept chunks too
 
     if not dry_run:
-        docs = [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
         whole = root is not None and scope is None
         if whole:  # a full cleanup deletes whatever is not fed again
             docs += documents_for(store.documents(kept_ids))
@@ -209,7 +214,8 @@ def _ingest(
             i for i, m in owned_stored.items() if i not in live and m.get("source") not in failed
         ]
         embedded = _write(docs, store, embedder, whole=whole, rebuild=rebuild, sweep=sweep,
-                          batch_size=batch_size, progress=progress, total=to_write)
+                          stored_ids=set(stored), batch_size=batch_size, progress=progress,
+                          total=to_write)
         store.mark_complete()
 
     return IngestReport(
@@ -281,6 +287,7 @@ def _write(
     whole: bool,
     rebuild: bool,
     sweep: list[str],
+    stored_ids: set[str],
     batch_size: int,
     progress: ProgressCallback | None,
     total: int,
@@ -302,7 +309,8 @@ def _write(
     try:
         # Records must not claim chunks the store lacks (a replaced or lost index), or index()
         # would skip writing them; a rebuild forgets them all so everything is written again.
-        present = set() if rebuild else set(store.stored())
+        # ``stored_ids`` was read under the ingest lock, so it is still what the store holds.
+        present = set() if rebuild else stored_ids
         records.delete_keys([k for k in records.list_keys() if k not in present])
         langchain_index(
             docs,

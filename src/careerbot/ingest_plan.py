@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from careerbot.index import chunk_metadata
 from careerbot.types import SEP, Chunk
 
 Kind = Literal["added", "changed", "updated", "unchanged", "removed"]
@@ -106,17 +106,21 @@ def per_article_counts(
     )
 
 
-def classify(chunks: list[Chunk], stored: dict[str, dict[str, Any]]) -> dict[str, Kind]:
+def classify(
+    metadata: Mapping[str, Mapping[str, Any]], stored: dict[str, dict[str, Any]]
+) -> dict[str, Kind]:
+    """What an ingest does to each chunk, given the chunks' metadata (by chunk key) and what
+    the index holds: a new key is added, new text changed, new metadata only updated."""
     by_key = {str(m.get("chunk_key")): m for m in stored.values()}
     kinds: dict[str, Kind] = {}
-    for c in chunks:
-        old = by_key.get(c.id)
+    for key, meta in metadata.items():
+        old = by_key.get(key)
         if old is None:
-            kinds[c.id] = "added"
-        elif old.get("content_hash") != c.content_hash:
-            kinds[c.id] = "changed"
-        elif old.get("meta_hash") != chunk_metadata(c)["meta_hash"]:
-            kinds[c.id] = "updated"
+            kinds[key] = "added"
+        elif old.get("content_hash") != meta["content_hash"]:
+            kinds[key] = "changed"
+        elif old.get("meta_hash") != meta["meta_hash"]:
+            kinds[key] = "updated"
         else:
-            kinds[c.id] = "unchanged"
+            kinds[key] = "unchanged"
     return kinds

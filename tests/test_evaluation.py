@@ -98,3 +98,20 @@ def test_eval_cloze_cli() -> None:
     figures = json.loads(result.stdout)
     assert figures["questions"] >= 30
     assert figures["recall_at_5"] >= 0.40  # measured 0.444 (dense) on our five articles
+
+
+def test_refusal_calibration_recommends_the_configured_threshold(shared_bot: CareerBot) -> None:
+    from careerbot.evaluation import recommended_threshold, refusal_curve
+
+    points = refusal_curve(shared_bot, load_gold(GOLD))
+    assert [p.threshold for p in points] == sorted(p.threshold for p in points)
+    recalls = [p.refusal_recall for p in points]
+    assert recalls == sorted(recalls)  # a stricter threshold never refuses less
+    assert recommended_threshold(points) == pytest.approx(shared_bot.settings.min_relevance)
+
+
+def test_eval_calibrate_cli_json() -> None:
+    result = CliRunner().invoke(app, ["eval", "--calibrate", "--json", str(GOLD)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["current"] == 0.3 and {"threshold", "refusal_recall"} <= set(data["points"][0])

@@ -20,7 +20,8 @@ from careerbot.answering.question import Message
 from careerbot.embeddings import Embedder
 from careerbot.index import ChunkStore
 from careerbot.ingest import IngestReport, ProgressCallback, ingest
-from careerbot.retrieval import DenseRetriever, SectionRetriever
+from careerbot.lexical import LexicalIndex
+from careerbot.retrieval import Retriever, SectionRetriever
 from careerbot.settings import Settings
 from careerbot.sources.web import Fetcher, FetchPolicy, PageCache
 from careerbot.types import Answer, Passage
@@ -54,7 +55,12 @@ class CareerBot:
         self._titles: tuple[str, list[str]] | None = None
         if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
-        self._dense = DenseRetriever(self.settings, self.store, self.embedder)
+        self._retriever = Retriever(
+            self.settings,
+            self.store,
+            self.embedder,
+            LexicalIndex(self.store, self.settings.data_dir / "lexical"),
+        )
         self.answerer: Answerer = answerer or ExtractiveAnswerer(
             self.embedder,
             max_sentences=self.settings.answer_max_sentences,
@@ -124,12 +130,12 @@ class CareerBot:
     def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
         """The ``k`` sections most relevant to ``question``, best first."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
-        return self._dense.search(question, k or self.settings.top_k)
+        return self._retriever.search(question, k or self.settings.top_k)
 
     @property
     def retriever(self) -> SectionRetriever:
         """A LangChain ``BaseRetriever`` over the same index."""
-        return SectionRetriever(search=self._dense.search, k=self.settings.top_k)
+        return SectionRetriever(search=self._retriever.search, k=self.settings.top_k)
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         """Answer ``question``; ``history`` is the chat so far, ``[{"role", "content"}, ...]``."""
@@ -141,8 +147,8 @@ class CareerBot:
         """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
         context = follow_up_context(question, history, max_messages=self.settings.history_turns)
-        passages = self._dense.search(question, self.settings.top_k, context=context)
-        if not passages or passages[0].score < self.settings.min_relevance:
+        passages = self._retriever.search(question, self.settings.top_k, context=context)
+        if not passages or relevance(passages) < self.settings.min_relevance:
             answer = refusal(question, self.titles(), backend=self.answerer.name)
             yield answer.text
             yield answer
@@ -158,3 +164,9 @@ class CareerBot:
 
     def __repr__(self) -> str:
         return f"CareerBot({self.store.location}, {self.store.count()} chunks)"
+
+
+def relevance(passages: Sequence[Passage]) -> float:
+    """How well the best of ``passages`` matches the question: its cosine similarity (what
+    ``min_relevance`` is compared with, whatever the ranking mode)."""
+    return max(p.score if p.similarity is None else p.similarity for p in passages)

@@ -7,8 +7,9 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -26,6 +27,10 @@ from careerbot.answering.question import clean_question
 from careerbot.errors import CareerbotError, CorpusError, IndexCorruptError
 from careerbot.index import set_aside_local_index
 from careerbot.settings import Settings
+
+if TYPE_CHECKING:
+    from careerbot.bot import CareerBot
+    from careerbot.evaluation import GoldItem
 
 app = typer.Typer(
     help="careerbot: career answers from our articles, with the section of every claim.",
@@ -282,6 +287,11 @@ def eval_command(
         typer.Option(help="Instead: the inverse-cloze set of this corpus folder (held-out "
                      "sentences as questions), in a throwaway index."),
     ] = None,
+    calibrate: Annotated[
+        bool,
+        typer.Option(help="Instead: refusal precision/recall for a range of min_relevance "
+                     "thresholds, and the one recommended."),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure retrieval and answers on a gold set: recall, MRR, nDCG, refusals, citations."""
@@ -300,6 +310,9 @@ def eval_command(
         return
     items = _friendly(lambda: load_gold(gold))
     bot = _friendly(lambda: make_bot(_settings(), progress=not as_json))
+    if calibrate:
+        _print_calibration(bot, items, as_json=as_json)
+        return
     report = _friendly(lambda: evaluate(bot, items))
     if as_json:
         out.print_json(json.dumps(report.to_dict()))
@@ -314,6 +327,26 @@ def eval_command(
     out.print(table)
     for question in report.misses:
         out.print(f"  not in the top 5: {question}", highlight=False)
+
+
+def _print_calibration(bot: CareerBot, items: list[GoldItem], *, as_json: bool) -> None:
+    from careerbot.evaluation import recommended_threshold, refusal_curve
+
+    points = _friendly(lambda: refusal_curve(bot, items))
+    best = recommended_threshold(points)
+    if as_json:
+        out.print_json(json.dumps({"recommended": best, "current": bot.settings.min_relevance,
+                                   "points": [asdict(p) for p in points]}))
+        return
+    table = Table(title="refusal threshold (min_relevance)", title_justify="left")
+    for name in ("threshold", "refusal precision", "refusal recall", "answered"):
+        table.add_column(name, justify="right")
+    for p in points:
+        mark = " ←" if p.threshold == best else ""
+        table.add_row(f"{p.threshold:.2f}{mark}", f"{p.refusal_precision:.3f}",
+                      f"{p.refusal_recall:.3f}", f"{p.answered_rate:.3f}")
+    out.print(table)
+    out.print(f"recommended: CAREERBOT_MIN_RELEVANCE={best:.2f} (now {bot.settings.min_relevance:.2f})")
 
 
 @app.command()

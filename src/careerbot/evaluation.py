@@ -188,6 +188,49 @@ def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
     )
 
 
+@dataclass(frozen=True)
+class RefusalPoint:
+    """Refusal quality if ``min_relevance`` were ``threshold``."""
+
+    threshold: float
+    refusal_precision: float
+    refusal_recall: float
+    answered_rate: float
+
+
+def refusal_curve(
+    bot: CareerBot, items: Sequence[GoldItem], thresholds: Sequence[float] | None = None
+) -> list[RefusalPoint]:
+    """Refusal precision/recall and answered rate over candidate thresholds (retrieval runs
+    once per question; the answerer is not needed to decide a refusal)."""
+    from careerbot.bot import relevance
+
+    scored = []
+    for item in items:
+        passages = bot.retrieve(item.question)
+        scored.append((item.answerable, relevance(passages) if passages else -1.0))
+    answerable = sum(a for a, _ in scored) or 1
+    unanswerable = (len(scored) - sum(a for a, _ in scored)) or 1
+    points = []
+    for t in thresholds or [round(0.2 + 0.02 * i, 2) for i in range(21)]:
+        refused = [(a, r) for a, r in scored if r < t]
+        right = sum(not a for a, _ in refused)
+        points.append(RefusalPoint(
+            threshold=t,
+            refusal_precision=right / len(refused) if refused else 1.0,
+            refusal_recall=right / unanswerable,
+            answered_rate=sum(a and r >= t for a, r in scored) / answerable,
+        ))
+    return points
+
+
+def recommended_threshold(points: Sequence[RefusalPoint], *, min_answered: float = 1.0) -> float:
+    """The strictest threshold that still answers ``min_answered`` of the answerable questions
+    (refusing a question the articles answer is the worse mistake for a reader)."""
+    ok = [p.threshold for p in points if p.answered_rate >= min_answered]
+    return max(ok) if ok else min(p.threshold for p in points)
+
+
 def cloze_set(corpus: Corpus, *, min_words: int = 8) -> tuple[Corpus, list[GoldItem]]:
     """An inverse-cloze set from any corpus, deterministically: from every section with three or
     more sentences, the middle sentence of at least ``min_words`` words is held out of the text
@@ -237,4 +280,5 @@ def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> 
             rank_of(i, [(p.slug, p.section) for p in bot.retrieve(i.question, k=DEPTH)])
             for i in items
         ]
-    return {"questions": float(len(items)), **ranking_metrics(ranks)}
+    metrics = {k: round(v, 4) for k, v in ranking_metrics(ranks).items()}
+    return {"questions": float(len(items)), **metrics}

@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ class Hit:
     text: str
     metadata: dict[str, Any]
     score: float
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
@@ -277,6 +278,40 @@ class ChunkStore:
             for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         ]
 
+    def all_texts(self) -> tuple[list[str], list[str]]:
+        """Ids and embedded texts of every stored chunk (for the keyword index)."""
+        try:
+            collection = self.collection()
+        except IndexMissingError:
+            return [], []
+        ids: list[str] = []
+        texts: list[str] = []
+        total = int(self._guard("read", collection.count))
+        for offset in range(0, total, 5000):
+            got = self._guard("read", lambda o=offset: collection.get(
+                include=["documents"], limit=5000, offset=o))
+            ids += got["ids"]
+            texts += [d or "" for d in got["documents"] or []]
+        return ids, texts
+
+    def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
+        """The given chunks as hits, scored by cosine similarity to ``embedding``."""
+        import numpy as np
+
+        if not ids:
+            return []
+        got = self._guard("read", lambda: self.collection().get(
+            ids=list(ids), include=["documents", "metadatas", "embeddings"]))
+        vectors = np.asarray(got["embeddings"], dtype=np.float32)
+        scores = vectors @ np.asarray(embedding, dtype=np.float32)
+        return [
+            Hit(id=i, text=d or "", metadata=dict(m or {}), score=float(s), vector=v)
+            for i, d, m, s, v in zip(
+                got["ids"], got["documents"] or [], got["metadatas"] or [], scores, vectors,
+                strict=True,
+            )
+        ]
+
     def vectors_for(self, content_hashes: Iterable[str]) -> dict[str, np.ndarray]:
         """Stored vectors by content hash, to reuse instead of embedding the same text again."""
         import numpy as np
@@ -331,8 +366,11 @@ class ChunkStore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def query(self, embedding: np.ndarray, n: int) -> list[Hit]:
-        """The ``n`` nearest chunks to a unit-length query embedding, best first."""
+    def query(self, embedding: np.ndarray, n: int, *, with_vectors: bool = False) -> list[Hit]:
+        """The ``n`` nearest chunks to a unit-length query embedding, best first
+        (``with_vectors``: each hit carries its stored vector)."""
+        import numpy as np
+
         self.refresh_if_changed()
         collection = self.collection()
         if not self.is_complete():
@@ -342,20 +380,23 @@ class ChunkStore:
         n = min(n, int(self._guard("read", collection.count)))
         if n == 0:
             return []
+        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
         res = self._guard(
             "searched",
-            lambda: collection.query(
-                query_embeddings=[embedding], n_results=n,
-                include=["documents", "metadatas", "distances"],
-            ),
+            lambda: collection.query(query_embeddings=[embedding], n_results=n, include=include),
+        )
+        vectors = (
+            [np.asarray(v, dtype=np.float32) for v in res["embeddings"][0]]
+            if with_vectors else [None] * len(res["ids"][0])
         )
         return [
-            Hit(id=i, text=doc or "", metadata=dict(meta or {}), score=1.0 - float(dist))
-            for i, doc, meta, dist in zip(
+            Hit(id=i, text=doc or "", metadata=dict(meta or {}), score=1.0 - float(dist), vector=v)
+            for i, doc, meta, dist, v in zip(
                 res["ids"][0],
                 (res["documents"] or [[]])[0],
                 (res["metadatas"] or [[]])[0],
                 (res["distances"] or [[]])[0],
+                vectors,
                 strict=True,
             )
         ]

@@ -51,12 +51,31 @@ class Settings(BaseSettings):
         1, ge=0, le=5, description="How many links away from a given URL to follow (same site)."
     )
     top_k: int = Field(5, ge=1, le=50, description="Sections retrieved per question.")
+    retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field(
+        "hybrid",
+        description="`hybrid`: embedding similarity plus a BM25 keyword bonus (best on the gold "
+        "and inverse-cloze sets, see README). `dense`: embeddings only. `bm25`: keywords only.",
+    )
+    hybrid_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=2.0,
+        description="Largest keyword bonus added to a cosine similarity in hybrid mode (scaled "
+        "by how clearly BM25's best chunk stands out). 0 is dense-only.",
+    )
+    mmr_lambda: float = Field(
+        1.0,
+        ge=0.0,
+        le=1.0,
+        description="Maximal marginal relevance: 1 ranks by relevance only; lower values trade "
+        "relevance for sections that differ from those already picked.",
+    )
     min_relevance: float = Field(
         0.30,
         ge=-1.0,
         le=1.0,
         description="Cosine similarity the best section must reach, or the bot politely "
-        "refuses. Calibrated on tests/data questions (see README).",
+        "refuses. Calibrated on the gold set with `careerbot eval --calibrate` (see README).",
     )
     answer_max_sentences: int = Field(
         4, ge=1, le=20, description="Most sentences in an extractive answer."

@@ -115,17 +115,20 @@ class _SectionRef:
 
 @dataclass(frozen=True)
 class Passage(_SectionRef):
-    """A retrieved section, with its similarity to the question (cosine, -1..1)."""
+    """A retrieved section, with how well it matches the question."""
 
     text: str
     title: str
     section: str
     url: str
     score: float
+    """Ranking score: the cosine similarity, plus the keyword bonus in hybrid retrieval."""
     slug: str = ""
     anchor: str = ""
     updated: str = ""
     chunk_id: str = ""
+    similarity: float | None = None
+    """Cosine similarity of the section to the question (what the refusal threshold reads)."""
 
     def __repr__(self) -> str:
         return f"Passage({self.score:.3f} {self.label!r} {self.url})"

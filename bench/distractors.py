@@ -102,11 +102,15 @@ def _paragraphs(root: Path) -> Iterator[tuple[str, str, str, list[str]]]:
 
 
 def distractors(n: int, root: Path = DOCS) -> list[Distractor]:
-    """The first ``n`` distinct distractor chunks (fewer if the docs hold fewer)."""
+    """The first ``n`` distinct distractor chunks (fewer if the docs hold fewer).
+
+    Pages are read only as far as needed, so a small ``n`` is quick.
+    """
     seen: set[str] = set()
     out: list[Distractor] = []
-    sections = list(_paragraphs(root))
-    for page, title, section, paras in sections:  # paragraph pieces first
+    sections = []
+    for page, title, section, paras in _paragraphs(root):  # paragraph pieces first
+        sections.append((page, title, section, paras))
         for para in paras:
             for piece in _pieces(para, 120):
                 if len(piece) >= 40 and piece not in seen:
@@ -134,6 +138,10 @@ def backend_of(embedder: Embedder) -> str:
     return str(getattr(embedder, "backend", "torch"))
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def cached_vectors(
     chunks: list[Distractor],
     embedder: Embedder,
@@ -141,7 +149,11 @@ def cached_vectors(
     cache: Path = CACHE,
     log: Callable[[str], None] = print,
 ) -> np.ndarray:
-    """Unit vectors of ``chunks``' embed texts, from the cache or embedded (and cached) now."""
+    """Unit vectors of ``chunks``' embed texts, from the cache or embedded (and cached) now.
+
+    Shard ``i`` holds chunks ``[i * SHARD, (i + 1) * SHARD)`` beside the digests of their texts;
+    a request whose texts start a cached shard reuses its leading vectors.
+    """
     import numpy as np
 
     model = re.sub(r"[^A-Za-z0-9.-]+", "-", f"{embedder.name}-{backend_of(embedder)}")
@@ -149,19 +161,24 @@ def cached_vectors(
     folder.mkdir(parents=True, exist_ok=True)
     parts: list[np.ndarray] = []
     started, embedded = time.perf_counter(), 0
-    for start in range(0, len(chunks), SHARD):
+    for index, start in enumerate(range(0, len(chunks), SHARD)):
         texts = [c.embed_text for c in chunks[start : start + SHARD]]
-        key = hashlib.sha256(json.dumps(texts).encode()).hexdigest()[:24]
-        path = folder / f"{key}-{len(texts)}.npy"
-        if path.is_file():
-            parts.append(np.load(path))
-            continue
+        digests = [_digest(t) for t in texts]
+        path, names = folder / f"shard-{index:04d}.npy", folder / f"shard-{index:04d}.json"
+        try:
+            stored = json.loads(names.read_text())
+            if stored[: len(texts)] == digests:
+                parts.append(np.load(path)[: len(texts)])
+                continue
+        except (OSError, ValueError):
+            stored = []
         order = np.argsort([len(t) for t in texts], kind="stable")  # less padding per batch
         vectors = np.empty((len(texts), embedder.dimension), dtype=np.float32)
         vectors[order] = embedder.encode([texts[i] for i in order])
-        tmp = path.with_suffix(".tmp.npy")
-        np.save(tmp, vectors)
-        os.replace(tmp, path)
+        if len(texts) >= len(stored):  # keep the longer shard
+            np.save(path.with_suffix(".tmp.npy"), vectors)
+            os.replace(path.with_suffix(".tmp.npy"), path)
+            names.write_text(json.dumps(digests))
         parts.append(vectors)
         embedded += len(texts)
         rate = embedded / (time.perf_counter() - started)
@@ -170,3 +187,29 @@ def cached_vectors(
     if not parts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     return np.vstack(parts).astype(np.float32, copy=False)
+
+
+def main() -> None:
+    """``python -m bench.distractors [--size 100k]``: embed and cache the distractors ahead of a
+    bench run (resumable: finished shards are kept if it is stopped)."""
+    import argparse
+
+    import careerbot  # noqa: F401  (offline switches)
+    from bench.common import parse_size
+    from careerbot.bot import CareerBot
+    from careerbot.settings import Settings
+
+    parser = argparse.ArgumentParser(prog="python -m bench.distractors", description=main.__doc__)
+    parser.add_argument("--size", default="100k", help="Distractor chunks to cache (default 100k).")
+    args = parser.parse_args()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:  # the embedder exactly as CareerBot builds it
+        embedder = CareerBot(Settings(data_dir=Path(tmp)), build_if_missing=False).embedder
+    chunks = distractors(parse_size(args.size))
+    vectors = cached_vectors(chunks, embedder, log=lambda m: print(m, flush=True))
+    print(f"{len(vectors)} distractor vectors cached under {CACHE}")
+
+
+if __name__ == "__main__":
+    main()

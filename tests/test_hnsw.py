@@ -53,12 +53,12 @@ def test_recall_at_10_against_exact_search_on_real_embeddings(
 ) -> None:
     chunks = distractors(4000)  # paragraphs of the Python docs, embedded once and cached
     vectors = cached_vectors(chunks, embedder, log=lambda _: None)
-    base, queries = vectors[:3800], vectors[3800:]
+    base, queries = vectors[:3800], vectors[3800:]  # 200 held-out paragraphs ask
     store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
     ids = [f"d{i}" for i in range(len(base))]
     for start in range(0, len(base), 1000):
         part = slice(start, start + 1000)
-        store.upsert(ids[part], [c.embed_text for c in chunks[part]],
+        store.upsert(ids[part], [c.embed_text for c in chunks[: len(base)][part]],
                      [{"n": i} for i in range(start, min(start + 1000, len(base)))], base[part])
     store.mark_complete()
     exact = np.argsort(-(queries @ base.T), axis=1)[:, :10]

@@ -8,7 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# HNSW defaults, chosen from the recall/latency table in README (bench/hnsw.py).
+# HNSW defaults: Chroma's own, checked with bench/hnsw.py (README, HNSW settings); the 100k
+# measurement that should settle ef_search is still to run.
 HNSW_EF_SEARCH = 100
 HNSW_EF_CONSTRUCTION = 100
 HNSW_MAX_NEIGHBORS = 16
@@ -51,7 +52,7 @@ class Settings(BaseSettings):
         le=10_000,
         description="HNSW candidate list per query: higher finds the true nearest chunks more "
         "often, slower. Applies to an existing index too (set when the index is opened). "
-        "Chosen from a recall/latency table at 100k chunks (README, Benchmarks).",
+        "See the recall/latency table in README (HNSW settings).",
     )
     hnsw_ef_construction: int = Field(
         HNSW_EF_CONSTRUCTION,

@@ -23,8 +23,8 @@ from bench.distractors import Distractor, cached_vectors, distractors
 from careerbot.bot import CareerBot
 from careerbot.settings import Settings
 
-# Estimates for the memory/disk check (measured at 10k and 100k, with margin): both stores,
-# each holding vectors, HNSW links, the documents and Chroma's full-text index.
+# Estimates for the memory/disk check, generous guesses (not yet calibrated at 100k): both
+# stores, each holding vectors, HNSW links, the documents and Chroma's full-text index.
 MEMORY_BASE, MEMORY_PER_CHUNK = int(1.5 * GB), 10_000
 DISK_BASE, DISK_PER_CHUNK = int(0.3 * GB), 20_000
 

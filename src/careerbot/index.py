@@ -179,13 +179,39 @@ class ChunkStore:
                         )
                     found = self._client.create_collection(
                         self.name,
-                        configuration={"hnsw": {"space": "cosine"}},
+                        configuration={"hnsw": self.hnsw_configuration()},
                         metadata={"model": self.model_name, "dimension": self.dimension,
                                   "complete": False},
                         embedding_function=None,
                     )
+                else:
+                    self._apply_ef_search(found)
                 self._collection = found
             return self._collection
+
+    def hnsw_configuration(self) -> dict[str, Any]:
+        """The HNSW parameters a new collection is created with (cosine space)."""
+        s = self.settings
+        return {
+            "space": "cosine",
+            "ef_search": s.hnsw_ef_search,
+            "ef_construction": s.hnsw_ef_construction,
+            "max_neighbors": s.hnsw_max_neighbors,
+        }
+
+    def _apply_ef_search(self, collection: Collection) -> None:
+        """Bring an existing collection's ``ef_search`` in line with the settings.
+
+        Chroma stores it and uses it from the next load of the index, so this runs when the
+        collection is first opened, before any query. ``ef_construction`` and ``max_neighbors``
+        shape the graph and only change with a rebuild.
+        """
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+        wanted = self.settings.hnsw_ef_search
+        if hnsw and hnsw.get("ef_search") != wanted:
+            self._guard("configured", lambda: collection.modify(
+                configuration={"hnsw": {"ef_search": wanted}}
+            ))
 
     def _guard(self, what: str, fn: Any) -> Any:
         try:

@@ -1,0 +1,1 @@
+"""careerbot's benchmarks: ``python -m bench`` (see README, Benchmarks)."""

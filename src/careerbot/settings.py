@@ -81,6 +81,27 @@ class Settings(BaseSettings):
         description="Prefix for `app` links, e.g. https://bot.example.com. Empty: links are "
         "relative (/articles/<slug>#<anchor>), which is right inside the web app.",
     )
+    verify_mode: Literal["mark", "drop"] = Field(
+        "mark",
+        description="What the citation checker does with a sentence its cited sections do not "
+        "support: `mark` keeps it with a visible ⚠ flag, `drop` removes it. Either way the "
+        "Answer lists it (flagged / dropped).",
+    )
+    verify_min_similarity: float = Field(
+        0.55,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity a sentence must reach with a sentence (or a run of "
+        "sentences) of a section it cites to count as supported. Calibrated on the eval set "
+        "(bench/calibrate_verify.py, see README).",
+    )
+    verify_min_overlap: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Share of a sentence's content words that the sections it cites must "
+        "contain for it to count as supported. Calibrated with verify_min_similarity.",
+    )
     navigation_headings: tuple[str, ...] = Field(
         ("Sources", "Continue your decision path", "Related reading", "Further reading"),
         description="Sections kept as link lists but not indexed for answers "

@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         "Answer lists it (flagged / dropped).",
     )
     verify_min_similarity: float = Field(
-        0.55,
+        0.30,
         ge=-1.0,
         le=1.0,
         description="Cosine similarity a sentence must reach with a sentence (or a run of "
@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         "(bench/calibrate_verify.py, see README).",
     )
     verify_min_overlap: float = Field(
-        0.5,
+        0.70,
         ge=0.0,
         le=1.0,
         description="Share of a sentence's content words that the sections it cites must "

@@ -197,12 +197,30 @@ def claims(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Support:
+    """How well a sentence is backed by the sections it cites."""
+
+    similarity: float
+    """Best cosine with a sentence, or a run of WINDOW sentences, of a cited section."""
+    overlap: float
+    """Share of the sentence's content-word stems found in the cited sections."""
+    figures: bool
+    """Every number in the sentence occurs in the cited sections."""
+
+
+@dataclass(frozen=True)
 class _Section:
-    sentences: list[str]
     units: list[str]
     """What a claim is compared with: the sentences, then runs of WINDOW of them."""
     stems: set[str]
     numbers: set[str]
+
+
+def _section(p: Passage) -> _Section:
+    sentences = split_sentences(p.text) or [p.text]
+    windows = [" ".join(sentences[k : k + WINDOW]) for k in range(len(sentences) - WINDOW + 1)]
+    whole = f"{p.title} {p.section} {p.text}"
+    return _Section(sentences + windows, stems(whole), numbers(whole))
 
 
 class CitationChecker:
@@ -262,47 +280,58 @@ class CitationChecker:
             dropped=tuple(dropped),
         )
 
-    def _sections(self, passages: Sequence[Passage], needed: set[int]) -> dict[int, _Section]:
-        out = {}
-        for i in needed:
-            p = passages[i]
-            sentences = split_sentences(p.text) or [p.text]
-            windows = [
-                " ".join(sentences[k : k + WINDOW]) for k in range(len(sentences) - WINDOW + 1)
-            ] if len(sentences) > 1 else []
-            whole = f"{p.title} {p.section} {p.text}"
-            out[i] = _Section(sentences, sentences + windows, stems(whole), numbers(whole))
+    def support(
+        self, claims: Sequence[str], cited: Sequence[Sequence[Passage]]
+    ) -> list[Support]:
+        """How well each claim (markers removed) is supported by the sections it cites; one
+        embedding batch for everything not cached."""
+        sections: dict[tuple[str, str, str], _Section] = {}
+        for group in cited:
+            for p in group:
+                key = (p.title, p.section, p.text)
+                if key not in sections:
+                    sections[key] = _section(p)
+        units = [u for sec in sections.values() for u in sec.units]
+        vectors = self.cache.vectors(list(claims) + units)
+        claim_vecs, unit_vecs = vectors[: len(claims)], vectors[len(claims) :]
+        spans, at = {}, 0
+        for key, sec in sections.items():
+            spans[key] = slice(at, at + len(sec.units))
+            at += len(sec.units)
+        out = []
+        for claim, vec, group in zip(claims, claim_vecs, cited, strict=True):
+            keys = [(p.title, p.section, p.text) for p in group]
+            if not keys:
+                out.append(Support(0.0, 0.0, False))
+                continue
+            similarity = max(float(np.max(unit_vecs[spans[k]] @ vec)) for k in keys)
+            words = stems(claim)
+            pool = set().union(*(sections[k].stems for k in keys))
+            figures = set().union(*(sections[k].numbers for k in keys))
+            out.append(
+                Support(
+                    similarity=similarity,
+                    overlap=len(words & pool) / len(words) if words else 1.0,
+                    figures=numbers(claim) <= figures,
+                )
+            )
         return out
 
+    def supported(self, support: Support) -> bool:
+        """Whether the figures pass this checker's thresholds."""
+        return (
+            support.figures
+            and support.similarity >= self.min_similarity
+            and support.overlap >= self.min_overlap
+        )
+
     def _score(self, checked: list[_Sentence], passages: Sequence[Passage]) -> None:
-        needed = {i for s in checked for i in s.cited}
-        sections = self._sections(passages, needed)
-        order = sorted(needed)
-        units = [u for i in order for u in sections[i].units]
-        vectors = self.cache.vectors([s.claim for s in checked if s.cited] + units)
-        n_claims = sum(1 for s in checked if s.cited)
-        claim_vecs, unit_vecs = vectors[:n_claims], vectors[n_claims:]
-        spans, at = {}, 0
-        for i in order:
-            spans[i] = (at, at + len(sections[i].units))
-            at += len(sections[i].units)
-        k = 0
-        for s in checked:
-            if not s.cited:
-                s.supported = False
-                continue
-            vec = claim_vecs[k]
-            k += 1
-            s.similarity = max(float(np.max(unit_vecs[slice(*spans[i])] @ vec)) for i in s.cited)
-            words = stems(s.claim)
-            pool = set().union(*(sections[i].stems for i in s.cited))
-            s.overlap = len(words & pool) / len(words) if words else 1.0
-            figures = set().union(*(sections[i].numbers for i in s.cited))
-            s.supported = (
-                s.similarity >= self.min_similarity
-                and s.overlap >= self.min_overlap
-                and numbers(s.claim) <= figures
-            )
+        figures = self.support(
+            [s.claim for s in checked], [[passages[i] for i in s.cited] for s in checked]
+        )
+        for s, f in zip(checked, figures, strict=True):
+            s.similarity, s.overlap = f.similarity, f.overlap
+            s.supported = bool(s.cited) and self.supported(f)
 
     def _citations(
         self, lines: list[_Line], passages: Sequence[Passage], numbers_of: dict[int, int]

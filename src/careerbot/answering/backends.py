@@ -38,8 +38,10 @@ class Backend:
     condenser: Condenser | None = None
 
 
-def chat_model(settings: Settings) -> BaseChatModel:
-    """The chat model for ``settings.llm`` (``llamacpp`` or ``openai``)."""
+def chat_model(settings: Settings, *, max_tokens: int | None = None) -> BaseChatModel:
+    """The chat model for ``settings.llm`` (``llamacpp`` or ``openai``), writing at most
+    ``max_tokens`` (default ``settings.llm_max_tokens``)."""
+    max_tokens = max_tokens or settings.llm_max_tokens
     if settings.llm == "llamacpp":
         from careerbot.answering.llamacpp import ChatLlamaCpp, load_llama
 
@@ -52,7 +54,7 @@ def chat_model(settings: Settings) -> BaseChatModel:
         return ChatLlamaCpp(
             client=load_llama(path, settings.llm_context_size),
             model_name=path.name,
-            max_tokens=settings.llm_max_tokens,
+            max_tokens=max_tokens,
             temperature=settings.llm_temperature,
             timeout=settings.llm_timeout,
         )
@@ -70,7 +72,10 @@ def chat_model(settings: Settings) -> BaseChatModel:
             api_key=settings.llm_api_key.get_secret_value() or "not-needed",
             timeout=settings.llm_timeout,
             max_retries=0,
-            max_tokens=settings.llm_max_tokens,
+            # Sent as `max_tokens`, which every OpenAI-compatible server reads; ChatOpenAI's own
+            # field goes out as `max_completion_tokens`, which llama.cpp's server ignores
+            # (it would then write until its context is full).
+            extra_body={"max_tokens": max_tokens},
             temperature=settings.llm_temperature,
             streaming=True,
             use_responses_api=False,
@@ -107,5 +112,5 @@ def build_backend(settings: Settings, embedder: Embedder) -> Backend:
         max_source_chars=budget,
         timeout=settings.llm_timeout,
     )
-    condenser = Condenser(chat.model_copy(update={"max_tokens": MAX_TOKENS}))
+    condenser = Condenser(chat_model(settings, max_tokens=MAX_TOKENS))
     return Backend(answerer, condenser)

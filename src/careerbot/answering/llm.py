@@ -39,6 +39,8 @@ def describe(exc: BaseException, *, timeout: float, started: bool) -> str:
         return exc.reason
     kind = type(exc).__name__
     status = getattr(exc, "status_code", None)
+    if isinstance(exc, ValueError) and "No generation chunks" in str(exc):
+        return "it returned an empty answer"  # langchain-core: the stream held no chunk
     if "Timeout" in kind:
         return f"no reply within {timeout:g} s"
     if isinstance(status, int):

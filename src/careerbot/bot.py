@@ -9,13 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from careerbot.answering import (
-    Answerer,
-    ExtractiveAnswerer,
-    clean_question,
-    follow_up_context,
-    refusal,
-)
+from careerbot.answering import Answerer, clean_question, follow_up_context, refusal
+from careerbot.answering.backends import build_backend
+from careerbot.answering.condense import Condenser
 from careerbot.answering.question import Message
 from careerbot.embeddings import Embedder
 from careerbot.index import ChunkStore
@@ -61,11 +57,11 @@ class CareerBot:
             self.embedder,
             LexicalIndex(self.store, self.settings.data_dir / "lexical"),
         )
-        self.answerer: Answerer = answerer or ExtractiveAnswerer(
-            self.embedder,
-            max_sentences=self.settings.answer_max_sentences,
-            max_sources=self.settings.answer_max_sources,
-        )
+        # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
+        # to set); with a model, follow-ups are condensed by it too.
+        backend = build_backend(self.settings, self.embedder)
+        self.answerer: Answerer = answerer or backend.answerer
+        self.condenser: Condenser | None = backend.condenser
 
     def ingest(
         self,
@@ -146,7 +142,7 @@ class CareerBot:
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
-        context = follow_up_context(question, history, max_messages=self.settings.history_turns)
+        question, context = self.standalone(question, history)
         passages = self._retriever.search(question, self.settings.top_k, context=context)
         if not passages or relevance(passages) < self.settings.min_relevance:
             answer = refusal(question, self.titles(), backend=self.answerer.name)
@@ -154,6 +150,17 @@ class CareerBot:
             yield answer
             return
         yield from self.answerer.stream(question, passages)
+
+    def standalone(self, question: str, history: Sequence[Message]) -> tuple[str, str | None]:
+        """``(question, context)`` for retrieval: a follow-up rewritten by the language model
+        into a standalone question (context None), or, without a model or when it fails, the
+        question with the earlier question it leans on as context (the heuristic)."""
+        turns = self.settings.history_turns
+        context = follow_up_context(question, history, max_messages=turns)
+        if context is None or self.condenser is None:
+            return question, context
+        rewritten = self.condenser.condense(question, list(history)[-turns:])
+        return (rewritten, None) if rewritten else (question, context)
 
     def titles(self) -> list[str]:
         """Titles of the indexed articles (read again only after an ingest)."""

@@ -253,6 +253,8 @@ def ask(
     if as_json:
         out.print_json(json.dumps(answer.to_dict()))
         return
+    if answer.notice:
+        err.print(f"[yellow]{answer.notice}[/]", highlight=False)
     out.print(Markdown(answer.text))
     for c in answer.citations:
         updated = f" (updated {c.updated})" if c.updated else ""

@@ -41,3 +41,19 @@ class IndexCorruptError(IndexStateError):
 
 class EmbeddingModelError(CareerbotError):
     """The bundled embedding model cannot be found or loaded."""
+
+
+class LLMConfigError(CareerbotError):
+    """The language model is configured wrongly (missing model file, base URL, extra)."""
+
+
+class LLMError(CareerbotError):
+    """The language model failed while answering: down, slow, killed, or said nothing usable.
+
+    Never reaches the reader as an error: the answerer falls back to the extractive answer and
+    puts ``reason`` into the Answer's one-line notice.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

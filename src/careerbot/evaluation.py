@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -103,6 +102,8 @@ class EvalReport:
     """Share of answerable questions that were answered (not refused)."""
     citation_validity: float
     lexical_support: float
+    flagged_share: float = 0.0
+    """Share of answer sentences the citation checker flagged or dropped (answered questions)."""
     misses: tuple[str, ...] = ()
     """Answerable questions whose section was not in the top 5."""
 
@@ -135,19 +136,28 @@ def ranking_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
     }
 
 
-_CLAIM = re.compile(r"(.+?)\s\[(\d+)\]")
-
-
 def support(answer: Answer) -> list[float]:
-    """For each marked sentence: the share of its words found in the section it cites."""
+    """For each marked sentence: the share of its words found in the sections it cites."""
+    from careerbot.answering.verify import parse
+
     texts = {(p.title, p.section): p.text for p in answer.passages}
-    cited = {c.n: texts.get((c.title, c.section), "") for c in answer.citations}
+    cited = [content_words(texts.get((c.title, c.section), "")) for c in answer.citations]
     scores = []
-    for sentence, n in _CLAIM.findall(answer.text.replace("\n", " ")):
-        words = content_words(sentence)
-        if words:
-            scores.append(len(words & content_words(cited.get(int(n), ""))) / len(words))
+    for line in parse(answer.text, len(cited)):
+        for sentence in line.sentences:
+            words = content_words(sentence.claim)
+            if words and sentence.cited:
+                found = set().union(*(cited[i] for i in sentence.cited))
+                scores.append(len(words & found) / len(words))
     return scores
+
+
+def flagged_counts(answer: Answer) -> tuple[int, int]:
+    """``(flagged or dropped, all)`` sentences of an answer, whatever its backend."""
+    from careerbot.answering.verify import claims
+
+    total = len(claims(answer.text)) + len(answer.dropped)
+    return len(answer.flagged) + len(answer.dropped), total
 
 
 def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
@@ -163,6 +173,7 @@ def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
     refused_right = refused_wrong = answered = 0
     valid = cited = 0
     supports: list[float] = []
+    flagged = sentences = 0
     for item in items:
         answer = bot.ask(item.question)
         if answer.refused:
@@ -174,6 +185,9 @@ def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
         cited += len(answer.citations)
         valid += sum((c.title, c.section) in retrieved for c in answer.citations)
         supports += support(answer)
+        bad, total = flagged_counts(answer)
+        flagged += bad
+        sentences += total
     unanswerable = len(items) - len(answerable)
     refusals = refused_right + refused_wrong
     return EvalReport(
@@ -185,6 +199,7 @@ def evaluate(bot: CareerBot, items: Sequence[GoldItem]) -> EvalReport:
         answered_rate=answered / len(answerable) if answerable else 1.0,
         citation_validity=valid / cited if cited else 1.0,
         lexical_support=sum(supports) / len(supports) if supports else 0.0,
+        flagged_share=flagged / sentences if sentences else 0.0,
         misses=tuple(misses),
     )
 

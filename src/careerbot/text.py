@@ -8,7 +8,9 @@ import unicodedata
 # A sentence ends at . ! or ? (optionally closed by a quote or bracket) followed by white space
 # and an upper-case letter, digit, quote or list dash. "e.g. the" does not end a sentence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9-])")
-_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "No.")
+ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "No.")
+"""Words ending in a full stop that do not end a sentence."""
+_ABBREVIATIONS = ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[str]:

@@ -167,6 +167,14 @@ class Answer:
     """The standalone question actually searched (a follow-up is rewritten with its context)."""
     passages: tuple[Passage, ...] = field(default=(), repr=False)
     """What retrieval returned, for inspection."""
+    flagged: tuple[str, ...] = ()
+    """Sentences the citation checker found unsupported by the sections they cite, kept in the
+    text with a visible mark (``verify_mode=mark``)."""
+    dropped: tuple[str, ...] = ()
+    """Sentences the citation checker found unsupported and removed (``verify_mode=drop``)."""
+    notice: str = ""
+    """One line for the reader when the answer is not what was asked for, e.g. the language
+    model was unavailable and this is the extractive answer instead. Empty otherwise."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``careerbot ask --json``."""
@@ -174,7 +182,10 @@ class Answer:
             "answer": self.text,
             "refused": self.refused,
             "backend": self.backend,
+            "notice": self.notice,
             "citations": [c.to_dict() for c in self.citations],
+            "flagged": list(self.flagged),
+            "dropped": list(self.dropped),
         }
 
     def sources_markdown(self) -> str:

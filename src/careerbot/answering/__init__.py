@@ -3,5 +3,13 @@
 from careerbot.answering.base import Answerer, refusal
 from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.question import clean_question, follow_up_context
+from careerbot.answering.verify import CitationChecker
 
-__all__ = ["Answerer", "ExtractiveAnswerer", "clean_question", "refusal", "follow_up_context"]
+__all__ = [
+    "Answerer",
+    "CitationChecker",
+    "ExtractiveAnswerer",
+    "clean_question",
+    "refusal",
+    "follow_up_context",
+]

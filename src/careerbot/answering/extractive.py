@@ -7,17 +7,17 @@ their original order, so the answer reads like the article and every sentence ca
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from careerbot.answering.verify import CitationChecker
 from careerbot.embeddings import Embedder
+from careerbot.settings import Settings
 from careerbot.text import content_words, split_sentences
-from careerbot.types import Answer, Citation, Passage
+from careerbot.types import Answer, Passage
 
-SNIPPET_CHARS = 240
 # Sections more than this far below the best one are not quoted.
 SECTION_MARGIN = 0.15
 # A sentence this similar to one already chosen is a repeat.
@@ -41,12 +41,17 @@ class ExtractiveAnswerer:
     name = "extractive"
 
     def __init__(
-        self, embedder: Embedder, *, max_sentences: int = 4, max_sources: int = 3
+        self,
+        embedder: Embedder,
+        *,
+        max_sentences: int = 4,
+        max_sources: int = 3,
+        checker: CitationChecker | None = None,
     ) -> None:
         self.embedder = embedder
         self.max_sentences = max_sentences
         self.max_sources = max_sources
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.checker = checker or CitationChecker(embedder, Settings())
 
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         """An answer built from the passages' best sentences."""
@@ -56,31 +61,12 @@ class ExtractiveAnswerer:
         sources = [p for p in passages[: self.max_sources] if p.score >= best - SECTION_MARGIN]
         chosen = self._choose(question, sources)
 
-        numbers: dict[int, int] = {}
-        lines: list[str] = []
-        citations: list[Citation] = []
-        for cand in sorted(chosen, key=lambda c: (c.passage_rank, c.position)):
-            if cand.passage_rank not in numbers:
-                numbers[cand.passage_rank] = len(numbers) + 1
-                p = sources[cand.passage_rank]
-                citations.append(
-                    Citation(
-                        n=numbers[cand.passage_rank],
-                        title=p.title,
-                        section=p.section,
-                        url=p.url,
-                        snippet=_snippet(cand.text),
-                        updated=p.updated,
-                    )
-                )
-            lines.append(f"{cand.text} [{numbers[cand.passage_rank]}]")
-        return Answer(
-            text=_paragraphs(lines, chosen),
-            citations=tuple(citations),
-            refused=False,
-            backend=self.name,
-            query=question,
-            passages=tuple(passages),
+        # Markers number the passages as given; the checker renumbers them by first use, builds
+        # the citations (with the best-supporting sentence as snippet) and verifies each sentence.
+        ordered = sorted(chosen, key=lambda c: (c.passage_rank, c.position))
+        lines = [f"{cand.text} [{cand.passage_rank + 1}]" for cand in ordered]
+        return self.checker.check(
+            _paragraphs(lines, ordered), passages, question=question, backend=self.name
         )
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
@@ -122,24 +108,11 @@ class ExtractiveAnswerer:
         return chosen
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vec in zip(missing, self.embedder.encode(missing), strict=True):
-                self._cache[text] = vec
-            while len(self._cache) > 4096:
-                self._cache.popitem(last=False)
-        for t in texts:
-            self._cache.move_to_end(t)
-        return np.stack([self._cache[t] for t in texts])
+        return self.checker.cache.vectors(texts)
 
 
-def _snippet(text: str) -> str:
-    return text if len(text) <= SNIPPET_CHARS else text[: SNIPPET_CHARS - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _paragraphs(lines: list[str], chosen: list[_Candidate]) -> str:
+def _paragraphs(lines: list[str], ordered: list[_Candidate]) -> str:
     """One paragraph per section; list items stay on lines of their own."""
-    ordered = sorted(chosen, key=lambda c: (c.passage_rank, c.position))
     out: list[str] = []
     previous_rank = None
     for cand, line in zip(ordered, lines, strict=True):

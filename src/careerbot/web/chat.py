@@ -26,9 +26,13 @@ DESCRIPTION = (
 
 
 def render(answer: Answer) -> str:
-    """An answer as chat Markdown: the text, then its sources as links."""
+    """An answer as chat Markdown: its notice (if any), the text, then its sources as links.
+
+    It replaces everything streamed before it: the verified text, not the model's raw tokens.
+    """
     sources = answer.sources_markdown()
-    return answer.text + (f"\n\n{sources}" if sources else "")
+    head = f"_{answer.notice}_\n\n" if answer.notice else ""
+    return head + answer.text + (f"\n\n{sources}" if sources else "")
 
 
 def build_chat(bot: CareerBot) -> gr.ChatInterface:

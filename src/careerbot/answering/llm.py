@@ -11,18 +11,22 @@ logged for operators.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from langchain_core.language_models import BaseChatModel
 
 from careerbot.answering.base import Answerer
-from careerbot.answering.prompt import build_prompt
+from careerbot.answering.prompt import build_prompt, neutralise
 from careerbot.answering.verify import CitationChecker
 from careerbot.errors import LLMError
 from careerbot.types import Answer, Passage
 
 log = logging.getLogger(__name__)
+
+# Our delimiters, whole or clipped (a small model may echo "<<<SOURCES (untrusted data)>>").
+_ECHO = re.compile(r"<<<[^<>\n]*>{0,3}|<<<|>>>")
 
 
 def notice(reason: str) -> str:
@@ -51,6 +55,14 @@ def describe(exc: BaseException, *, timeout: float, started: bool) -> str:
         return "cannot reach the server"
     text = " ".join(str(exc).split())
     return f"{kind}: {text[:120]}" if text else kind
+
+
+def strip_echo(text: str, passages: Sequence[Passage]) -> str:
+    """The model's text without the prompt structure small models copy back: our block
+    delimiters and the sources' ``[n] Title › Section`` header lines."""
+    headers = {f"[{n}] {neutralise(p.label)}" for n, p in enumerate(passages, start=1)}
+    lines = [line for line in text.splitlines() if line.strip() not in headers]
+    return _ECHO.sub(" ", "\n".join(lines)).strip()
 
 
 class LLMAnswerer:
@@ -105,7 +117,7 @@ class LLMAnswerer:
             log.warning("%s answerer failed (%s); falling back", self.name, reason, exc_info=True)
             yield self._fallback(question, passages, reason)
             return
-        raw = "".join(pieces).strip()
+        raw = strip_echo("".join(pieces), prompt.passages)
         if not raw:
             yield self._fallback(question, passages, "it returned an empty answer")
             return

@@ -1,6 +1,7 @@
 """Generative answers: ``python bench/llm.py [--model GGUF] [--questions 20] [--max-tokens 128]``.
 
-On the real corpus (embedded Chroma in a temp dir) with the ``llamacpp`` backend, for the gold
+On the real corpus (embedded Chroma in a temp dir) with the ``llamacpp`` backend (or, with
+``--base-url``, the ``openai`` backend against that server), for the gold
 set's answerable questions, prints medians and p95 of:
 
 - pipeline overhead before the model starts: question check, follow-up handling (standalone
@@ -60,6 +61,9 @@ def summary(values: list[float], scale: float = 1.0, digits: int = 1) -> dict[st
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2-135M-Instruct).")
+    parser.add_argument("--base-url", default=None,
+                        help="Measure the openai backend against this OpenAI-compatible /v1 server "
+                             "instead of the model in-process.")
     parser.add_argument("--questions", type=int, default=20, help="Gold questions asked.")
     parser.add_argument("--max-tokens", type=int, default=128, help="Token budget per answer.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON too.")
@@ -68,14 +72,16 @@ def main() -> None:
     model = args.model or smollm2()
     questions = [i.question for i in load_gold(REPO / "eval" / "gold.jsonl") if i.answerable]
     questions = questions[: args.questions]
-    embedder = Embedder()
     overhead, ttft, rate, verify, tokens = [], [], [], [], []
     sentences = flagged = fell_back = 0
     with tempfile.TemporaryDirectory() as tmp:
+        backend = {"llm": "openai", "llm_base_url": args.base_url, "llm_model": model.stem} \
+            if args.base_url else {"llm": "llamacpp", "llm_model_path": model}
         settings = Settings(
-            data_dir=Path(tmp), corpus_dir=REPO / "corpus", llm="llamacpp", llm_model_path=model,
-            llm_max_tokens=args.max_tokens, llm_context_size=2048,
+            data_dir=Path(tmp), corpus_dir=REPO / "corpus", llm_max_tokens=args.max_tokens,
+            llm_context_size=2048, **backend,  # type: ignore[arg-type]
         )
+        embedder = Embedder.from_settings(settings)
         t0 = time.perf_counter()
         bot = CareerBot(settings, embedder=embedder)
         load_s = time.perf_counter() - t0
@@ -86,8 +92,8 @@ def main() -> None:
             # What CareerBot.stream runs before the model is called.
             start = time.perf_counter()
             q = clean_question(question, max_chars=settings.max_question_chars)
-            q, context = bot.standalone(q, [])
-            passages = bot._dense.search(q, settings.top_k, context=context)
+            q, _ = bot.standalone(q, [])
+            passages = bot.retrieve(q, settings.top_k)  # standalone: no follow-up context
             prompt = build_prompt(q, passages, max_sources=answerer.max_sources,
                                   max_source_chars=answerer.max_source_chars)
             overhead.append(time.perf_counter() - start)
@@ -110,7 +116,7 @@ def main() -> None:
 
             raw = "".join(pieces).strip()
             start = time.perf_counter()
-            answer = answerer.checker.check(raw, prompt.passages, question=q, backend="llamacpp")
+            answer = answerer.checker.check(raw, prompt.passages, question=q, backend=answerer.name)
             verify.append(time.perf_counter() - start)
             sentences += len(claims(raw))
             flagged += len(answer.flagged) + len(answer.dropped)
@@ -119,6 +125,7 @@ def main() -> None:
     figures = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "model": model.name,
+        "backend": f"openai at {args.base_url}" if args.base_url else "llamacpp in-process",
         "questions": len(questions),
         "max_tokens": args.max_tokens,
         "bot_with_model_load_s": round(load_s, 2),

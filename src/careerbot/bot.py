@@ -58,10 +58,12 @@ class CareerBot:
             LexicalIndex(self.store, self.settings.data_dir / "lexical"),
         )
         # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
-        # to set); with a model, follow-ups are condensed by it too.
-        backend = build_backend(self.settings, self.embedder)
-        self.answerer: Answerer = answerer or backend.answerer
-        self.condenser: Condenser | None = backend.condenser
+        # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
+        self.condenser: Condenser | None = None
+        if answerer is None:
+            backend = build_backend(self.settings, self.embedder)
+            answerer, self.condenser = backend.answerer, backend.condenser
+        self.answerer: Answerer = answerer
 
     def ingest(
         self,

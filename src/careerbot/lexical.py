@@ -1,8 +1,8 @@
 """Keyword search: BM25 (bm25s, English stemming and stop words) over the stored chunks.
 
 The lexical index is derived data: it is built from the chunks in Chroma, saved beside the index
-(``<data_dir>/lexical/<collection>/``) and rebuilt when an ingest has finished since (the store's
-stamp changed). Losing it costs a rebuild, never data.
+(``<data_dir>/lexical/<collection>/``), and rebuilt by the first query after an ingest has
+finished (the store's stamp changed). Losing it costs a rebuild, never data.
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ class LexicalIndex:
         self.folder = folder / store.name
         self._lock = threading.Lock()
         self._stemmer = _stemmer()
+        self._stem_lock = threading.Lock()
         self._built_for: str | None = None
         self._retriever: object | None = None
         self._ids: tuple[str, ...] = ()
@@ -77,10 +78,11 @@ class LexicalIndex:
         import bm25s
 
         retriever, ids = self._current()
-        tokens = bm25s.tokenize(
-            [query], stopwords=STOPWORDS, stemmer=self._stemmer, return_ids=False,
-            show_progress=False,
-        )[0]
+        with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
+            tokens = bm25s.tokenize(
+                [query], stopwords=STOPWORDS, stemmer=self._stemmer, return_ids=False,
+                show_progress=False,
+            )[0]
         if not ids or not tokens:
             return LexicalScores(ids, np.zeros(len(ids), dtype=np.float32), 0.0)
         scores = np.asarray(retriever.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
@@ -109,9 +111,10 @@ class LexicalIndex:
         ids, texts = self.store.all_texts()
         retriever = bm25s.BM25()
         if texts:
-            tokens = bm25s.tokenize(
-                texts, stopwords=STOPWORDS, stemmer=self._stemmer, show_progress=False
-            )
+            with self._stem_lock:
+                tokens = bm25s.tokenize(
+                    texts, stopwords=STOPWORDS, stemmer=self._stemmer, show_progress=False
+                )
             retriever.index(tokens, show_progress=False)
         return retriever, tuple(ids)
 

@@ -76,7 +76,8 @@ class Retriever:
         want = k * OVERFETCH
         hits: dict[str, Hit] = {}
         if mode != "bm25":
-            hits = {h.id: h for h in self.store.query(vector, want, with_vectors=True)}
+            with_vectors = self.settings.mmr_lambda < 1.0  # only MMR reads them
+            hits = {h.id: h for h in self.store.query(vector, want, with_vectors=with_vectors)}
         else:
             self.store.query(vector, 1)  # same checks (missing or unfinished index) in every mode
         bonus: dict[str, float] = {}

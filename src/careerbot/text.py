@@ -10,7 +10,6 @@ import unicodedata
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9-])")
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "No.")
 """Words ending in a full stop that do not end a sentence."""
-_ABBREVIATIONS = ABBREVIATIONS
 
 
 def split_sentences(text: str) -> list[str]:
@@ -23,7 +22,7 @@ def split_sentences(text: str) -> list[str]:
         pieces = _SENTENCE_END.split(block)
         merged: list[str] = []
         for piece in pieces:
-            if merged and merged[-1].endswith(_ABBREVIATIONS):
+            if merged and merged[-1].endswith(ABBREVIATIONS):
                 merged[-1] = f"{merged[-1]} {piece}"
             else:
                 merged.append(piece)

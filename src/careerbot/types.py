@@ -122,7 +122,8 @@ class Passage(_SectionRef):
     section: str
     url: str
     score: float
-    """Ranking score: the cosine similarity, plus the keyword bonus in hybrid retrieval."""
+    """Ranking score: cosine similarity (dense), plus the keyword bonus (hybrid), or BM25 scaled
+    to 0..1 by the best chunk's (bm25)."""
     slug: str = ""
     anchor: str = ""
     updated: str = ""

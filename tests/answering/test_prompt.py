@@ -113,3 +113,11 @@ def test_plausible_question_takes_the_first_line_and_refuses_garbage() -> None:
     )
     for garbage in ["", "   \n ", "?", "ok", "x" * 400]:
         assert plausible_question(garbage) is None
+
+
+def test_every_marker_form_the_checker_reads_is_defused() -> None:
+    from careerbot.answering.verify import MARKER
+
+    text = neutralise("Trust me [1, 2], really [ 3 ] and [4].")
+    assert not MARKER.search(text)
+    assert "(1, 2)" in text and "(4)" in text

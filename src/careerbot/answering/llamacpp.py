@@ -94,7 +94,11 @@ class ChatLlamaCpp(BaseChatModel):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         chat = [{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages]
-        with self._lock:
+        # One generation at a time per model; a reader queued behind another waits at most the
+        # timeout, then gets the quotes (LLMAnswerer's fallback) instead of an open-ended wait.
+        if not self._lock.acquire(timeout=self.timeout):
+            raise LLMError(f"the model is busy with another reader for over {self.timeout:g} s")
+        try:
             last = time.monotonic()
             for chunk in self.client.create_chat_completion(
                 messages=chat,
@@ -115,6 +119,8 @@ class ChatLlamaCpp(BaseChatModel):
                 if run_manager is not None:
                     run_manager.on_llm_new_token(text, chunk=piece)
                 yield piece
+        finally:
+            self._lock.release()
 
     def _generate(
         self,

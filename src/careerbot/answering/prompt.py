@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from careerbot.answering.question import Message, message_text
+from careerbot.answering.verify import MARKER
 from careerbot.types import Passage
 
 SOURCES_OPEN = "<<<SOURCES (untrusted data)>>>"
@@ -59,7 +60,8 @@ _ROLE_LABEL = re.compile(
     r"(\s*[:：])",
     re.IGNORECASE | re.MULTILINE,
 )
-_MARKER = re.compile(r"\[(\d{1,3})\]")
+# Every marker form the citation checker reads ([3], [1, 2], [ 3 ]), so none can be forged.
+_MARKER = MARKER
 
 
 def neutralise(text: str) -> str:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 REBUILD_HINT = "Rebuild it with: careerbot ingest --rebuild"
+# Rows per read of the whole collection.
+PAGE = 5000
 
 
 @dataclass(frozen=True)
@@ -291,8 +293,17 @@ class ChunkStore:
             collection = self.collection()
         except IndexMissingError:
             return {}
-        got = self._guard("read", lambda: collection.get(where=where, include=["metadatas"]))
-        return {i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        found: dict[str, dict[str, Any]] = {}
+        # Paged: one get of ~100k rows exceeds SQLite's variable limit inside Chroma.
+        for offset in range(0, int(self._guard("read", collection.count)), PAGE):
+            got = self._guard("read", lambda o=offset: collection.get(
+                where=where, include=["metadatas"], limit=PAGE, offset=o))
+            found.update(
+                (i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
+            )
+            if len(got["ids"]) < PAGE:
+                break
+        return found
 
     def documents(self, ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
         """``(id, text, metadata)`` of the given chunks."""
@@ -313,9 +324,9 @@ class ChunkStore:
         ids: list[str] = []
         texts: list[str] = []
         total = int(self._guard("read", collection.count))
-        for offset in range(0, total, 5000):
+        for offset in range(0, total, PAGE):
             got = self._guard("read", lambda o=offset: collection.get(
-                include=["documents"], limit=5000, offset=o))
+                include=["documents"], limit=PAGE, offset=o))
             ids += got["ids"]
             texts += [d or "" for d in got["documents"] or []]
         return ids, texts

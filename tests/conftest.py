@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -102,14 +103,15 @@ def wait_for_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: f
     raise RuntimeError(f"server not ready after {timeout}s:\n{log.read_text()}")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The real app (`careerbot serve`) on a free loopback port, first run with no index."""
-    data = tmp_path_factory.mktemp("server-data")
+@contextmanager
+def running_app(data: Path, **env_vars: str) -> Iterator[str]:
+    """`python app.py` on a free loopback port, its data under ``data`` and the real corpus,
+    with extra ``CAREERBOT_*`` variables; yields its base URL and stops it afterwards."""
     port = free_port()
     log = data / "server.log"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "GRADIO_"))}
     env |= {"CAREERBOT_DATA_DIR": str(data / "index"), "CAREERBOT_CORPUS_DIR": str(CORPUS)}
+    env |= env_vars
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--port", str(port)],
@@ -128,6 +130,13 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app (`careerbot serve`) on a free loopback port, first run with no index."""
+    with running_app(tmp_path_factory.mktemp("server-data")) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from gradio_client import Client
 
-from tests.conftest import CORPUS, REPO, free_port, wait_for_http
+from tests.conftest import REPO, running_app
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("llama_cpp", reason="the test extra installs llama-cpp-python")
@@ -23,31 +21,15 @@ pytest.importorskip("llama_cpp", reason="the test extra installs llama-cpp-pytho
 def llm_app_server(smollm2_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python app.py` with CAREERBOT_LLM=llamacpp and SmolLM2, on a free loopback port."""
     data = tmp_path_factory.mktemp("llm-server-data")
-    port = free_port()
-    log = data / "server.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "GRADIO_"))}
-    env |= {
-        "CAREERBOT_DATA_DIR": str(data / "index"),
-        "CAREERBOT_CORPUS_DIR": str(CORPUS),
-        "CAREERBOT_LLM": "llamacpp",
-        "CAREERBOT_LLM_MODEL_PATH": str(smollm2_gguf),
-        "CAREERBOT_LLM_CONTEXT_SIZE": "2048",
-        "CAREERBOT_LLM_MAX_TOKENS": "64",
-        "PYTHONPATH": str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", ""),
-    }
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, str(REPO / "app.py"), "--port", str(port)],
-                                cwd=data, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_http(f"{base}/api/health", proc, log)
+    with running_app(
+        data,
+        CAREERBOT_LLM="llamacpp",
+        CAREERBOT_LLM_MODEL_PATH=str(smollm2_gguf),
+        CAREERBOT_LLM_CONTEXT_SIZE="2048",
+        CAREERBOT_LLM_MAX_TOKENS="64",
+        PYTHONPATH=str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", ""),
+    ) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def test_chat_streams_model_tokens_then_the_verified_answer(llm_app_server: str) -> None:

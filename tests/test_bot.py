@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 
@@ -17,6 +18,15 @@ def test_a_new_bot_builds_its_index_from_the_corpus(settings: Settings, embedder
     again = CareerBot(embedder=embedder)
     assert again.last_ingest is None  # opened, not rebuilt
     assert again.store.count() == bot.store.count()
+    # The keyword index was built by the ingest, under the stamp it finished with.
+    saved = settings.data_dir / "lexical" / bot.store.name / "careerbot.json"
+    assert json.loads(saved.read_text())["stamp"] == bot.store.stamp
+
+
+def test_dense_mode_keeps_no_keyword_index(settings: Settings, embedder: Embedder) -> None:
+    bot = CareerBot(settings.model_copy(update={"retrieval_mode": "dense"}), embedder=embedder)
+    assert bot.lexical is None and bot.retrieve("cloud certification", k=2)
+    assert not (settings.data_dir / "lexical").exists()
 
 
 def test_results_are_frozen_and_render_in_notebooks(shared_bot: CareerBot) -> None:

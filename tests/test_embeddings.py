@@ -54,6 +54,21 @@ def test_vectors_are_unit_length_and_meaningful(embedder: Embedder) -> None:
     assert float(a @ b) > float(a @ c) + 0.3
 
 
+def test_batches_are_sorted_by_length_but_vectors_keep_the_callers_order(
+    embedder: Embedder,
+) -> None:
+    texts = ["pay", "What do ML engineers in India earn in their first two years? " * 6, "cloud",
+             "How do I move from data science to ML engineering?"]
+    alone = np.vstack([embedder.encode([t]) for t in texts])
+    for batch_size in (1, 2, 32):
+        embedder.batch_size, before = batch_size, embedder.batch_size
+        try:
+            together = embedder.encode(texts)
+        finally:
+            embedder.batch_size = before
+        assert np.allclose(together, alone, atol=1e-5), batch_size
+
+
 def test_window_and_token_count(embedder: Embedder) -> None:
     assert embedder.max_tokens == 256
     assert embedder.count_tokens("hello world") == 4  # [CLS] hello world [SEP]

@@ -28,7 +28,11 @@ def test_a_rare_word_finds_its_article_with_confidence(store: ChunkStore, tmp_pa
     best_id, best = got.top(1)[0]
     assert best_id.startswith(f"{INDIA}#") and best == got.best > 0
     assert got.confidence > 0.3
-    assert set(got.normalised().values()) <= {v for v in got.normalised().values() if 0 < v <= 1}
+    every = got.normalised()
+    assert every and all(0 < v <= 1 for v in every.values()) and max(every.values()) == 1.0
+    # Only for the ids asked about: the same values, unknown and non-matching ids left out.
+    asked = [best_id, "no-such-chunk", *list(every)[:3], *[i for i in got.ids if i not in every][:2]]
+    assert got.normalised(asked) == {i: every[i] for i in asked if i in every}
 
 
 def test_stemming_matches_other_forms_of_a_word(store: ChunkStore, tmp_path: Path) -> None:

@@ -49,14 +49,13 @@ class CareerBot:
         )
         self.last_ingest: IngestReport | None = None
         self._titles: tuple[str, list[str]] | None = None
+        self.lexical = (
+            None if self.settings.retrieval_mode == "dense"
+            else LexicalIndex(self.store, self.settings.data_dir / "lexical")
+        )
         if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
-        self._retriever = Retriever(
-            self.settings,
-            self.store,
-            self.embedder,
-            LexicalIndex(self.store, self.settings.data_dir / "lexical"),
-        )
+        self._retriever = Retriever(self.settings, self.store, self.embedder, self.lexical)
         # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
         # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
         self.condenser: Condenser | None = None
@@ -102,6 +101,8 @@ class CareerBot:
                 fetcher.close()
         if not dry_run:
             self.last_ingest = report
+            if self.lexical is not None and self.store.exists():
+                self.lexical.warm()  # the keyword index is built now, not by the first reader
         return report
 
     def _where(self, path: Path | None, *, web: bool) -> tuple[Path | None, Path | None]:

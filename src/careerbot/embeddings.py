@@ -116,9 +116,12 @@ class Embedder(Embeddings):
         """Embed ``texts`` as a float32 array of unit vectors; ``on_batch(n)`` after each batch."""
         import numpy as np
 
+        # Longest first, so each batch holds texts of about one length and pads little; the
+        # vectors come back in the caller's order.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
         out = []
         for start in range(0, len(texts), self.batch_size):
-            batch = list(texts[start : start + self.batch_size])
+            batch = [texts[i] for i in order[start : start + self.batch_size]]
             if self._onnx is not None:
                 out.append(self._onnx.encode(batch, self.truncate_dim))
             else:
@@ -135,7 +138,9 @@ class Embedder(Embeddings):
                 on_batch(len(batch))
         if not out:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.vstack(out).astype(np.float32, copy=False)
+        vectors = np.empty((len(texts), out[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.vstack(out)
+        return vectors
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """LangChain interface: embed documents."""

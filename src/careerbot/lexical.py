@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,8 @@ class LexicalScores:
     scores: np.ndarray
     confidence: float
     """How clearly the best chunk stands out: ``1 - second/best`` (0 when nothing matches)."""
+    rows: Mapping[str, int] = field(default_factory=dict, repr=False, compare=False)
+    """Position of each id in ``ids``/``scores`` (shared with the index, built once per build)."""
 
     @property
     def best(self) -> float:
@@ -51,13 +54,20 @@ class LexicalScores:
         idx = idx[np.argsort(-self.scores[idx])]
         return [(self.ids[i], float(self.scores[i])) for i in idx if self.scores[i] > 0]
 
-    def normalised(self) -> dict[str, float]:
-        """Scores scaled to 0..1 by the best one, by chunk id (zeros left out)."""
+    def normalised(self, ids: Iterable[str] | None = None) -> dict[str, float]:
+        """Scores scaled to 0..1 by the best one, by chunk id (zeros left out).
+
+        ``ids`` limits the work to those chunks: a query's few candidates, rather than every
+        chunk sharing a word with it (tens of thousands in a large index).
+        """
         best = self.best
         if best <= 0:
             return {}
-        nz = np.flatnonzero(self.scores)
-        return {self.ids[i]: float(self.scores[i] / best) for i in nz}
+        if ids is None:
+            return {self.ids[i]: float(self.scores[i] / best) for i in np.flatnonzero(self.scores)}
+        rows = self.rows or {i: n for n, i in enumerate(self.ids)}
+        found = ((i, rows.get(i)) for i in ids)
+        return {i: float(self.scores[r] / best) for i, r in found if r is not None and self.scores[r] > 0}
 
 
 class LexicalIndex:
@@ -72,28 +82,33 @@ class LexicalIndex:
         self._built_for: str | None = None
         self._retriever: object | None = None
         self._ids: tuple[str, ...] = ()
+        self._rows: dict[str, int] = {}
 
     def scores(self, query: str) -> LexicalScores:
         """BM25 scores of every chunk for ``query``."""
         import bm25s
 
-        retriever, ids = self._current()
+        retriever, ids, rows = self._current()
         with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
             tokens = bm25s.tokenize(
                 [query], stopwords=STOPWORDS, stemmer=self._stemmer, return_ids=False,
                 show_progress=False,
             )[0]
         if not ids or not tokens:
-            return LexicalScores(ids, np.zeros(len(ids), dtype=np.float32), 0.0)
+            return LexicalScores(ids, np.zeros(len(ids), dtype=np.float32), 0.0, rows)
         scores = np.asarray(retriever.get_scores(tokens), dtype=np.float32)  # type: ignore[attr-defined]
         if len(scores) >= 2:
             second, best = np.partition(scores, len(scores) - 2)[-2:]
         else:
             second, best = 0.0, float(scores.max())
         confidence = float(1.0 - second / best) if best > 0 else 0.0
-        return LexicalScores(ids, scores, confidence)
+        return LexicalScores(ids, scores, confidence, rows)
 
-    def _current(self) -> tuple[object, tuple[str, ...]]:
+    def warm(self) -> None:
+        """Build (or load) the index for the store's current state now, not on the next query."""
+        self._current()
+
+    def _current(self) -> tuple[object, tuple[str, ...], dict[str, int]]:
         stamp = self.store.stamp
         with self._lock:
             if self._built_for != stamp:
@@ -102,8 +117,9 @@ class LexicalIndex:
                     loaded = self._build()
                     self._save(stamp, *loaded)
                 self._retriever, self._ids = loaded
+                self._rows = {i: n for n, i in enumerate(self._ids)}
                 self._built_for = stamp
-            return self._retriever, self._ids
+            return self._retriever, self._ids, self._rows
 
     def _build(self) -> tuple[object, tuple[str, ...]]:
         import bm25s

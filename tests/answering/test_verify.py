@@ -50,6 +50,29 @@ def test_a_quoted_sentence_is_supported_and_its_citation_built(
     assert c.snippet == sentence  # the section's sentence that best supports the claim
 
 
+def test_a_quote_needs_no_embedding_but_a_paraphrase_is_compared(
+    embedder: Embedder, settings: Settings, passages: list[Passage]
+) -> None:
+    embedded: list[str] = []
+
+    class Counting(Embedder):  # the real model, recording what it is asked to embed
+        def encode(self, texts, **kw):  # type: ignore[no-untyped-def, override]
+            embedded.extend(texts)
+            return embedder.encode(texts, **kw)
+
+    counting = Counting.__new__(Counting)
+    counting.__dict__.update(embedder.__dict__)
+    checker = CitationChecker(counting, settings)
+    sentence = first_sentence(passages[0])
+    (quote,) = checker.support([f"- {sentence}"], [[passages[0]]])
+    assert quote.similarity == 1.0 and quote.overlap == 1.0 and quote.figures
+    assert embedded == []
+    shorter = " ".join(sentence.split()[:-2])
+    (para,) = checker.support([shorter], [[passages[0]]])
+    assert 0.3 < para.similarity < 1.0
+    assert embedded[0] == shorter and len(embedded) > len(split_sentences(passages[0].text))
+
+
 def test_a_paraphrase_of_the_section_is_supported(
     checker: CitationChecker, passages: list[Passage]
 ) -> None:

@@ -214,13 +214,21 @@ class _Section:
     """What a claim is compared with: the sentences, then runs of WINDOW of them."""
     stems: set[str]
     numbers: set[str]
+    quotes: frozenset[str]
+    """Its sentences as :func:`_plain` text: a claim equal to one is a quote."""
 
 
 def _section(p: Passage) -> _Section:
     sentences = split_sentences(p.text) or [p.text]
     windows = [" ".join(sentences[k : k + WINDOW]) for k in range(len(sentences) - WINDOW + 1)]
     whole = f"{p.title} {p.section} {p.text}"
-    return _Section(sentences + windows, stems(whole), numbers(whole))
+    quotes = frozenset(_plain(t) for t in sentences)
+    return _Section(sentences + windows, stems(whole), numbers(whole), quotes)
+
+
+def _plain(text: str) -> str:
+    """``text`` without a list bullet or number in front, white space collapsed."""
+    return " ".join(_PREFIX.sub("", text, count=1).split())
 
 
 class CitationChecker:
@@ -284,27 +292,42 @@ class CitationChecker:
         self, claims: Sequence[str], cited: Sequence[Sequence[Passage]]
     ) -> list[Support]:
         """How well each claim (markers removed) is supported by the sections it cites; one
-        embedding batch for everything not cached."""
+        embedding batch for everything not cached.
+
+        A claim that is one of its cited sections' sentences word for word (what the extractive
+        answerer writes) is a quote: its similarity is 1.0 without embedding anything.
+        """
         sections: dict[tuple[str, str, str], _Section] = {}
         for group in cited:
             for p in group:
                 key = (p.title, p.section, p.text)
                 if key not in sections:
                     sections[key] = _section(p)
-        units = [u for sec in sections.values() for u in sec.units]
-        vectors = self.cache.vectors(list(claims) + units)
-        claim_vecs, unit_vecs = vectors[: len(claims)], vectors[len(claims) :]
+        keys_of = [[(p.title, p.section, p.text) for p in group] for group in cited]
+        quoted = [
+            any(_plain(claim) in sections[k].quotes for k in keys)
+            for claim, keys in zip(claims, keys_of, strict=True)
+        ]
+        compared = {k for keys, q in zip(keys_of, quoted, strict=True) if not q for k in keys}
+        paraphrases = [c for c, q in zip(claims, quoted, strict=True) if not q]
+        units = [u for key, sec in sections.items() if key in compared for u in sec.units]
+        vectors = self.cache.vectors(paraphrases + units)
+        claim_vecs = iter(vectors[: len(paraphrases)])
+        unit_vecs = vectors[len(paraphrases) :]
         spans, at = {}, 0
         for key, sec in sections.items():
-            spans[key] = slice(at, at + len(sec.units))
-            at += len(sec.units)
+            if key in compared:
+                spans[key] = slice(at, at + len(sec.units))
+                at += len(sec.units)
         out = []
-        for claim, vec, group in zip(claims, claim_vecs, cited, strict=True):
-            keys = [(p.title, p.section, p.text) for p in group]
+        for claim, keys, quote in zip(claims, keys_of, quoted, strict=True):
+            vec = None if quote else next(claim_vecs)
             if not keys:
                 out.append(Support(0.0, 0.0, False))
                 continue
-            similarity = max(float(np.max(unit_vecs[spans[k]] @ vec)) for k in keys)
+            similarity = 1.0 if vec is None else max(
+                float(np.max(unit_vecs[spans[k]] @ vec)) for k in keys
+            )
             words = stems(claim)
             pool = set().union(*(sections[k].stems for k in keys))
             figures = set().union(*(sections[k].numbers for k in keys))

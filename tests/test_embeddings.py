@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from careerbot.embeddings import Embedder, bundled_model_path
 from careerbot.settings import Settings
@@ -75,8 +76,10 @@ def test_window_and_token_count(embedder: Embedder) -> None:
 
 
 def test_langchain_interface(embedder: Embedder) -> None:
-    doc = embedder.embed_documents(["pay"])
-    query = embedder.embed_query("pay")
+    lc = embedder.as_langchain()
+    assert isinstance(lc, Embeddings)
+    doc = lc.embed_documents(["pay"])
+    query = lc.embed_query("pay")
     assert len(doc) == 1 and len(query) == 384
     assert np.allclose(doc[0], query, atol=1e-5)
 
@@ -129,7 +132,7 @@ def test_onnx_fp32_gives_the_torch_vectors(
     long_text = "career " * 600  # past the 256-token window: counted in full, embedded truncated
     for text in [*corpus_texts[:10], "hello world", long_text]:
         assert onnx_embedder.count_tokens(text) == embedder.count_tokens(text)
-    assert onnx_embedder.embed_query("pay") == pytest.approx(embedder.embed_query("pay"), abs=1e-5)
+    assert onnx_embedder.encode(["pay"])[0] == pytest.approx(embedder.encode(["pay"])[0], abs=1e-5)
 
 
 def test_int8_is_close_but_gets_its_own_collection(

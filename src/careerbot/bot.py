@@ -8,19 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from careerbot.answering import Answerer, clean_question, follow_up_context, refusal
 from careerbot.answering.backends import build_backend
-from careerbot.answering.condense import Condenser
 from careerbot.answering.question import Message
 from careerbot.embeddings import Embedder
 from careerbot.index import ChunkStore
-from careerbot.ingest import IngestReport, ProgressCallback, ingest
+from careerbot.ingest_plan import IngestReport, ProgressCallback
 from careerbot.lexical import LexicalIndex
-from careerbot.retrieval import Retriever, SectionRetriever
+from careerbot.retrieval import Retriever
 from careerbot.settings import Settings
-from careerbot.sources.web import Fetcher, FetchPolicy, PageCache
 from careerbot.types import Answer, Passage
+
+# LangChain's indexing, runnables and tracers take about a second to import; the modules that
+# need them (ingest, the LangChain retriever, the LLM backends) are imported when first used, so
+# serving an existing index with the extractive answerer starts without them.
+if TYPE_CHECKING:
+    from careerbot.answering.condense import Condenser
+    from careerbot.langchain_adapters import SectionRetriever
+    from careerbot.sources.web import Fetcher
+
 
 
 class CareerBot:
@@ -79,6 +87,8 @@ class CareerBot:
 
         Only new and changed sections are embedded; the report says what changed.
         """
+        from careerbot.ingest import ingest
+
         root, only = self._where(path, web=bool(urls or sitemaps))
         fetcher = self._fetcher() if (urls or sitemaps) else None
         try:
@@ -117,6 +127,8 @@ class CareerBot:
         return corpus_dir, path
 
     def _fetcher(self) -> Fetcher:
+        from careerbot.sources.web import Fetcher, FetchPolicy, PageCache
+
         s = self.settings
         policy = FetchPolicy(
             timeout=s.fetch_timeout,
@@ -134,6 +146,8 @@ class CareerBot:
     @property
     def retriever(self) -> SectionRetriever:
         """A LangChain ``BaseRetriever`` over the same index."""
+        from careerbot.langchain_adapters import SectionRetriever
+
         return SectionRetriever(search=self._retriever.search, k=self.settings.top_k)
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:

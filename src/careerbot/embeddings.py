@@ -13,12 +13,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from langchain_core.embeddings import Embeddings
-
 from careerbot.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
     import numpy as np
+    from langchain_core.embeddings import Embeddings
 
     from careerbot.settings import Settings
 
@@ -46,7 +45,7 @@ def bundled_model_path() -> Path:
     return path
 
 
-class Embedder(Embeddings):
+class Embedder:
     """Sentence-transformers embeddings, L2-normalised (so a dot product is the cosine).
 
     ``backend`` picks how the model runs: ``torch`` (sentence-transformers), ``onnx`` (the same
@@ -55,8 +54,7 @@ class Embedder(Embeddings):
     thus its own collection). If an ONNX backend cannot be exported or loaded, a warning is
     logged and torch is used; :attr:`backend` says which one actually runs.
 
-    Also a LangChain :class:`~langchain_core.embeddings.Embeddings`, so LangChain components
-    can use the same loaded model.
+    :meth:`as_langchain` gives the same loaded model as LangChain ``Embeddings``.
     """
 
     def __init__(
@@ -142,13 +140,11 @@ class Embedder(Embeddings):
         vectors[order] = np.vstack(out)
         return vectors
 
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        """LangChain interface: embed documents."""
-        return self.encode(texts).tolist()
+    def as_langchain(self) -> Embeddings:
+        """This model as LangChain ``Embeddings``, for LangChain vector stores and chains."""
+        from careerbot.langchain_adapters import EmbedderEmbeddings
 
-    def embed_query(self, text: str) -> list[float]:
-        """LangChain interface: embed one query."""
-        return self.encode([text])[0].tolist()
+        return EmbedderEmbeddings(self)
 
 
 def _load_torch(path: Path, truncate_dim: int | None):  # type: ignore[no-untyped-def]

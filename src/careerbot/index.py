@@ -109,6 +109,9 @@ class ChunkStore:
         self._client = self._connect()
         self._collection: Collection | None = None
         self._complete = False  # once true, stays true for this collection
+        # Chroma's count() scans the collection (~25 ms at 100k chunks), so queries read it
+        # once per ingest: (stamp, count), dropped by every write and reopen.
+        self._counted: tuple[str, int] | None = None
 
     # -- where and what ------------------------------------------------------------------
 
@@ -277,6 +280,7 @@ class ChunkStore:
             self._client = self._connect()
             self._collection = None
             self._stamp = stamp
+            self._counted = None
         return True
 
     def count(self) -> int:
@@ -331,6 +335,13 @@ class ChunkStore:
             texts += [d or "" for d in got["documents"] or []]
         return ids, texts
 
+    def _count_for_queries(self, collection: Collection) -> int:
+        counted = self._counted
+        if counted is None or counted[0] != self._stamp:
+            counted = (self._stamp, int(self._guard("read", collection.count)))
+            self._counted = counted
+        return counted[1]
+
     def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
         """The given chunks as hits, scored by cosine similarity to ``embedding``."""
         import numpy as np
@@ -382,6 +393,7 @@ class ChunkStore:
         """Write chunks with their embeddings (same ids replace what was there)."""
         if ids:
             collection = self.collection(create=True)
+            self._counted = None
             self._guard("written", lambda: collection.upsert(
                 ids=list(ids), embeddings=embeddings, documents=list(texts),
                 metadatas=list(metadatas),
@@ -391,6 +403,7 @@ class ChunkStore:
         """Remove chunks by id."""
         if ids:
             collection = self.collection()
+            self._counted = None
             self._guard("written", lambda: collection.delete(ids=list(ids)))
 
     def drop(self) -> None:
@@ -400,6 +413,7 @@ class ChunkStore:
                 self._client.delete_collection(self.name)
             self._collection = None
             self._complete = False
+            self._counted = None
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -414,7 +428,7 @@ class ChunkStore:
             raise IndexMissingError(
                 f"The index at {self.location} is still being built. Run: careerbot ingest"
             )
-        n = min(n, int(self._guard("read", collection.count)))
+        n = min(n, self._count_for_queries(collection))
         if n == 0:
             return []
         include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])

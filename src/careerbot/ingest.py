@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
@@ -29,6 +29,7 @@ from careerbot.errors import CorpusError, IndexStateError, SourceError
 from careerbot.index import ChunkStore, chunk_metadata
 from careerbot.ingest_plan import (
     IngestReport,
+    ProgressCallback,
     classify,
     per_article_counts,
     summarise_changes,
@@ -39,7 +40,6 @@ from careerbot.sources.web import Fetcher, crawl
 from careerbot.types import Chunk
 from careerbot.vectorstore import ChunkVectorStore, documents_for
 
-ProgressCallback = Callable[[int, int], None]
 """Called as ``(done, total)`` while chunks are written."""
 
 

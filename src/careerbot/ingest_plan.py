@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from careerbot.types import SEP, Chunk
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` while chunks are embedded and written."""
 
 Kind = Literal["added", "changed", "updated", "unchanged", "removed"]
 

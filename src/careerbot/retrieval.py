@@ -1,18 +1,11 @@
 """Retrieval: a question in, the best-matching sections out, as :class:`Passage` objects.
 
-Also the LangChain face of the same search (:class:`SectionRetriever`), for chains and notebooks
-that speak LangChain.
+The LangChain face of the same search is :class:`careerbot.langchain_adapters.SectionRetriever`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
 
 from careerbot.embeddings import Embedder
 from careerbot.index import ChunkStore, Hit
@@ -151,22 +144,3 @@ def mmr(ranked: list[tuple[Hit, float]], k: int, lam: float) -> list[tuple[Hit, 
         picked.append(choice)
         pool.remove(choice)
     return picked + pool + rest
-
-
-class SectionRetriever(BaseRetriever):
-    """A LangChain retriever over careerbot's index: Documents carry the Passage fields."""
-
-    search: Callable[[str, int], list[Passage]]
-    k: int = 5
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[Document]:
-        return [passage_document(p) for p in self.search(query, self.k)]
-
-
-def passage_document(passage: Passage) -> Document:
-    """A Passage as a LangChain Document (text as page_content, the rest as metadata)."""
-    meta: dict[str, Any] = passage.to_dict()
-    text = meta.pop("text")
-    return Document(page_content=text, metadata=meta, id=passage.chunk_id or None)

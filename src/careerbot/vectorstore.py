@@ -39,7 +39,7 @@ class ChunkVectorStore(VectorStore):
     @property
     def embeddings(self) -> Embeddings:
         """The model used for writes and searches."""
-        return self.embedder
+        return self.embedder.as_langchain()
 
     def add_documents(
         self, documents: list[Document], ids: list[str] | None = None, **kwargs: Any

@@ -12,17 +12,21 @@ Both LLM backends are LangChain chat models behind the same :class:`LLMAnswerer`
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from langchain_core.language_models import BaseChatModel
+from typing import TYPE_CHECKING
 
 from careerbot.answering.base import Answerer
-from careerbot.answering.condense import MAX_TOKENS, Condenser
 from careerbot.answering.extractive import ExtractiveAnswerer
-from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.verify import CitationChecker
 from careerbot.embeddings import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
+
+# The LLM modules import LangChain's language models (about a second); the extractive
+# answerer does not need them, so they are imported when a model is configured.
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from careerbot.answering.condense import Condenser
 
 # Prompt room kept for the rules, the question and the delimiters, in tokens.
 _PROMPT_OVERHEAD_TOKENS = 400
@@ -98,6 +102,9 @@ def build_backend(settings: Settings, embedder: Embedder) -> Backend:
     )
     if settings.llm == "extractive":
         return Backend(extractive)
+    from careerbot.answering.condense import MAX_TOKENS, Condenser
+    from careerbot.answering.llm import LLMAnswerer
+
     chat = chat_model(settings)
     budget = None
     if settings.llm == "llamacpp":

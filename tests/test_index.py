@@ -48,3 +48,21 @@ def test_a_collection_holding_another_models_vectors_is_refused(
     reopened = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
     with pytest.raises(IndexStateError, match="holds vectors of the model 'other-model'"):
         reopened.exists()
+
+
+def test_titles_come_from_the_last_ingest_or_else_from_the_chunks(
+    settings: Settings, embedder: Embedder
+) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    scanned = sorted({str(m["title"]) for m in store.stored().values()})
+    assert len(scanned) == 5 and store.titles() == scanned
+    assert store.titles_path.is_file()
+    # One article narrower: the other titles are kept, not forgotten.
+    ingest(CORPUS, store, embedder, only=next(CORPUS.glob("*.md")))
+    assert store.titles() == scanned
+    # A writer that lists no titles (or a damaged list) means reading them from the chunks.
+    store.titles_path.write_text("{broken")
+    assert store.titles() == scanned
+    store.mark_complete()
+    assert store.titles() == scanned

@@ -183,7 +183,7 @@ class CareerBot:
         """Titles of the indexed articles (read again only after an ingest)."""
         stamp = self.store.stamp
         if self._titles is None or self._titles[0] != stamp:
-            self._titles = (stamp, sorted({str(m.get("title")) for m in self.store.stored().values()}))
+            self._titles = (stamp, self.store.titles())
         return list(self._titles[1])
 
     def __repr__(self) -> str:

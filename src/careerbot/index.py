@@ -88,6 +88,12 @@ def set_aside_local_index(settings: Settings) -> Path | None:
     return target
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
 def _forget_cached_clients() -> None:
     from chromadb.api.client import SharedSystemClient
 
@@ -241,8 +247,16 @@ class ChunkStore:
         """Whether the collection exists, was completed once, and holds chunks."""
         return self.is_complete() and self.count() > 0
 
-    def mark_complete(self) -> None:
-        """Record that an ingest finished, and tell other processes to reopen."""
+    @property
+    def titles_path(self) -> Path:
+        """The titles of the stored articles, as the last finished ingest listed them."""
+        return self.settings.data_dir / f"{self.name}.titles.json"
+
+    def mark_complete(self, titles: Iterable[str] | None = None) -> None:
+        """Record that an ingest finished, and tell other processes to reopen.
+
+        ``titles`` (every stored article's title) is kept beside the stamp for :meth:`titles`.
+        """
         collection = self.collection()
         meta = dict(collection.metadata or {})
         if not meta.get("complete"):
@@ -250,10 +264,25 @@ class ChunkStore:
             meta.pop("hnsw:space", None)
             collection.modify(metadata=meta)
         self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.stamp_path.with_suffix(".tmp")
-        tmp.write_text(f"{time.time_ns()}\n")
-        os.replace(tmp, self.stamp_path)
+        stamp = f"{time.time_ns()}\n"
+        if titles is not None:
+            _write_atomically(self.titles_path, json.dumps(
+                {"stamp": stamp, "titles": sorted(set(titles))}, ensure_ascii=False))
+        _write_atomically(self.stamp_path, stamp)
         self._stamp = self._read_stamp()
+
+    def titles(self) -> list[str]:
+        """Titles of the stored articles: the list the last ingest kept, or (when it kept none,
+        or another writer came after it) read from every chunk's metadata, which takes seconds
+        at 100k chunks."""
+        stamp = self.stamp
+        try:
+            kept = json.loads(self.titles_path.read_text())
+            if kept.get("stamp") == stamp:
+                return [str(t) for t in kept["titles"]]
+        except (OSError, ValueError, KeyError, AttributeError):
+            pass
+        return sorted({str(m.get("title")) for m in self.stored().values()})
 
     @property
     def stamp(self) -> str:

@@ -216,7 +216,8 @@ def _ingest(
         embedded = _write(docs, store, embedder, whole=whole, rebuild=rebuild, sweep=sweep,
                           stored_ids=set(stored), batch_size=batch_size, progress=progress,
                           total=to_write)
-        store.mark_complete()
+        titles = {str(stored[i].get("title")) for i in kept_ids} | {c.title for c in chunks}
+        store.mark_complete(titles)
 
     return IngestReport(
         articles=len(corpus.articles),

@@ -8,12 +8,13 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# HNSW defaults from bench/hnsw.py at 15.8k chunks (README, HNSW settings): Chroma's own
-# (16 links, 100, 100) found 0.81 of the exact top 10 for our questions; these find 0.98 for
-# about 1 ms more per query. The 100k measurement is still to run.
-HNSW_EF_SEARCH = 200
+# HNSW defaults from bench/hnsw.py at 100k chunks (README, HNSW settings). Chroma's own (16
+# links, 100, 100) found 0.84 of the exact top 10; 32 links with ef_search 200 found 0.90-0.95
+# depending on the build (Chroma builds in parallel, so two builds differ). 48 links with
+# ef_search 300 found 0.98 on two builds, at a few ms per query.
+HNSW_EF_SEARCH = 300
 HNSW_EF_CONSTRUCTION = 200
-HNSW_MAX_NEIGHBORS = 32
+HNSW_MAX_NEIGHBORS = 48
 
 
 class Settings(BaseSettings):

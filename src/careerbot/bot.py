@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from careerbot.sources.web import Fetcher
 
 
-
 class CareerBot:
     """Answers career questions from the articles, citing the section of every claim.
 

@@ -290,6 +290,11 @@ class OnnxModel:
         self._tokenizer.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
         options = ort.SessionOptions()
         options.log_severity_level = 3
+        # onnxruntime's worker threads spin after each run by default, holding a core that the
+        # Chroma query right after the embedding then waits for. Measured at 100k chunks on 2
+        # cores, four runs each way: retrieve p95 10.9-12.9 ms without spinning against
+        # 12.0-17.3 ms with it, p50 a little lower too; ingest throughput the same (57-59 texts/s).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         file = ensure_export(model_path, cache_dir, flavor)
         try:
             self._session = ort.InferenceSession(

@@ -67,10 +67,17 @@ def test_first_ingest_stores_every_section_with_its_metadata(
 
 def test_ingesting_twice_changes_nothing(indexed: ChunkStore, embedder: Embedder, corpus_copy: Path) -> None:
     before = indexed.stored()
+    stamp = indexed.stamp
     second = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert (second.embedded, second.added, second.updated, second.deleted) == (0, 0, 0, 0)
     assert second.unchanged == second.chunks == len(before)
     assert indexed.stored() == before  # same ids, same metadata
+    # Nothing written: readers keep their open index and keyword index (same stamp).
+    assert indexed.stamp == stamp
+    assert indexed.titles() == sorted({str(m["title"]) for m in before.values()})
+    edit(corpus_copy / MAIN, "updated: 2026-01-12", "updated: 2026-03-01")
+    ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
+    assert indexed.stamp != stamp
 
 
 def test_only_the_changed_section_is_embedded_again(

@@ -266,10 +266,18 @@ class ChunkStore:
         self.stamp_path.parent.mkdir(parents=True, exist_ok=True)
         stamp = f"{time.time_ns()}\n"
         if titles is not None:
-            _write_atomically(self.titles_path, json.dumps(
-                {"stamp": stamp, "titles": sorted(set(titles))}, ensure_ascii=False))
+            self._write_titles(stamp, titles)
         _write_atomically(self.stamp_path, stamp)
         self._stamp = self._read_stamp()
+
+    def keep_titles(self, titles: Iterable[str]) -> None:
+        """Record ``titles`` for the current stamp, after an ingest that changed nothing (and so
+        leaves the stamp, and every reader's open index, as they are)."""
+        self._write_titles(self.stamp, titles)
+
+    def _write_titles(self, stamp: str, titles: Iterable[str]) -> None:
+        _write_atomically(self.titles_path, json.dumps(
+            {"stamp": stamp, "titles": sorted(set(titles))}, ensure_ascii=False))
 
     def titles(self) -> list[str]:
         """Titles of the stored articles: the list the last ingest kept, or (when it kept none,

@@ -217,7 +217,12 @@ def _ingest(
                           stored_ids=set(stored), batch_size=batch_size, progress=progress,
                           total=to_write)
         titles = {str(stored[i].get("title")) for i in kept_ids} | {c.title for c in chunks}
-        store.mark_complete(titles)
+        # A new stamp makes every reader reopen the index and rebuild the keyword index (half a
+        # minute at 100k chunks), so a run that wrote and deleted nothing keeps the old one.
+        if rebuild or to_write or sweep or not store.is_complete():
+            store.mark_complete(titles)
+        else:
+            store.keep_titles(titles)
 
     return IngestReport(
         articles=len(corpus.articles),

@@ -40,8 +40,6 @@ from careerbot.sources.web import Fetcher, crawl
 from careerbot.types import Chunk
 from careerbot.vectorstore import ChunkVectorStore, documents_for
 
-"""Called as ``(done, total)`` while chunks are written."""
-
 
 def record_key(doc: Document) -> str:
     """The id of a chunk in the index and the record manager: readable, content-addressed."""

@@ -81,6 +81,10 @@ def int8_reduce_range() -> bool:
 def _fingerprint(model_path: Path, flavor: OnnxFlavor, reduce_range: bool) -> str:
     """A cache key: the model files, the export recipe and the library versions."""
     parts = [f"v{EXPORT_VERSION}", flavor, f"rr{int(reduce_range)}", str(model_path.resolve())]
+    if flavor == "int8":
+        from careerbot.onnx_smoothing import recipe_id
+
+        parts.append(f"smooth:{recipe_id()}")
     for name in ("config.json", "model.safetensors", "tokenizer.json"):
         file = model_path / name
         stat = file.stat() if file.is_file() else None
@@ -186,27 +190,29 @@ def _fuse(source: Path, target: Path, *, num_heads: int, hidden_size: int) -> No
     log.debug("ONNX fusions: %s", fused.get_fused_operator_statistics())
 
 
-def _quantize(source: Path, target: Path, reduce_range: bool) -> None:
+def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) -> bool:
     """int8 dynamic quantization of the fused graph's MatMul and Attention weights (QAttention),
-    per output channel; activations are quantized per batch at run time.
+    per output channel; activations are quantized per batch at run time. The graph is smoothed
+    first (:mod:`careerbot.onnx_smoothing`) when activation ranges ship for this model; returns
+    whether it was.
 
-    Measured against the fp32 vectors (corpus and python3-doc howto chunks): cosine 0.994 mean
-    (0.984 min), as with export version 1 (unfused, MatMul only), at 1.3x its speed: 106
-    chunks/s against 81, fp32 45 unfused, 54 fused (bench bulk corpus, batch 32, median of 3,
-    interleaved). Per-tensor weights (the quantize_dynamic default) gave only 0.959 (0.945 min).
-    Gold Recall@5 stays below fp32's: dense 0.932 and hybrid 0.932 against 0.959 and 0.973
-    (version 1: 0.946, 0.946). Tried and not kept: the FFN MatMuls left in fp32 (cosine 0.999,
-    gold at least fp32's, but about as slow as fp32); only the FFN output MatMuls left in fp32
-    (0.997, gold 0.946 and 0.946); SmoothQuant-style smoothing with padding rows zeroed (0.9976,
-    gold equal to fp32's, 94 chunks/s, when calibrated on 327 python3-doc tutorial chunks; with
-    calibration text that can ship with this module, gold lost 1 question per mode and our
-    corpus's inverse-cloze 4 of 36 items).
+    Gold Recall@5 on the bundled model, dense / hybrid: fp32 0.959 / 0.973; smoothed int8
+    0.959 / 0.973; unsmoothed int8 0.932 / 0.932 (per-tensor weights, the quantize_dynamic
+    default, were worse still). Keeping the FFN MatMuls in fp32 also kept gold at fp32's level,
+    but ran about as slowly as fp32. The full table is in the README.
     """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
+    from careerbot.onnx_smoothing import shipped_ranges, smooth
+
+    graph = source / MODEL_FILE
+    ranges = shipped_ranges(model_path)
+    smoothed = ranges is not None and smooth(graph, target / "smoothed.onnx", ranges)
+    if smoothed:
+        graph = target / "smoothed.onnx"
     with _quiet_root_logger():
         quantize_dynamic(
-            str(source / MODEL_FILE),
+            str(graph),
             str(target / MODEL_FILE),
             weight_type=QuantType.QInt8,
             op_types_to_quantize=["MatMul", "Attention"],
@@ -215,6 +221,9 @@ def _quantize(source: Path, target: Path, reduce_range: bool) -> None:
             # the fused operators are outside ONNX's shape inference: their outputs are floats
             extra_options={"DefaultTensorType": 1},
         )
+    if smoothed:
+        graph.unlink()
+    return smoothed
 
 
 def _publish(build: Path, final: Path) -> None:
@@ -252,13 +261,14 @@ def ensure_export(model_path: Path, cache_dir: Path, flavor: OnnxFlavor) -> Path
     build = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
         log.info("Exporting %s to ONNX (%s) in %s, once", model_path, flavor, final)
+        smoothed = False
         if source is None:
             _export_fp32(model_path, build)
         else:
-            _quantize(source, build, reduce_range)
+            smoothed = _quantize(source, build, reduce_range, model_path)
         (build / "export.json").write_text(
             json.dumps({"model": str(model_path), "flavor": flavor, "reduce_range": reduce_range,
-                        "export_version": EXPORT_VERSION})
+                        "smoothed": smoothed, "export_version": EXPORT_VERSION})
         )
         _publish(build, final)
     finally:

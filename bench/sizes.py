@@ -72,14 +72,15 @@ class Stores:
             raise ValueError(f"only {len(chunks)} distractor chunks available, {want} wanted")
         vectors = cached_vectors(chunks, self.bot.embedder, log=self.log)
         new = range(self.filled, want)
-        ids = [f"pydoc-{i}" for i in new]
+        metas = [distractor_metadata(chunks[i]) for i in new]
+        # shaped like careerbot's own ids (slug#anchor:part), so pieces of one section group
+        ids = [f"{m['slug']}#{m['anchor']}:{i}" for i, m in zip(new, metas, strict=True)]
         texts = [chunks[i].embed_text for i in new]
         seconds = {"careerbot": 0.0, "naive": 0.0, "added": float(len(ids))}
         for start in range(0, len(ids), 5000):
             part = slice(start, start + 5000)
-            metas = [distractor_metadata(chunks[i]) for i in new[part]]
-            seconds["careerbot"] += timed(self.bot.store.upsert, ids[part], texts[part], metas,
-                                          vectors[self.filled:][part])
+            seconds["careerbot"] += timed(self.bot.store.upsert, ids[part], texts[part],
+                                          metas[part], vectors[self.filled:][part])
         if self.naive is not None:
             metas = [{"source": chunks[i].page} for i in new]
             seconds["naive"] = timed(naive_pipeline.add_vectors, self.naive, ids, texts, metas,

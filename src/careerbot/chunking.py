@@ -18,6 +18,13 @@ def chunk_id(slug: str, anchor: str, part: int) -> str:
     return f"{slug}#{anchor}:{part}"
 
 
+def section_key(stored_id: str) -> str:
+    """The section a stored chunk belongs to, from its id alone: the ``slug#anchor`` of
+    :func:`chunk_id` (the index stores ``chunk_id`` + ``@`` + a metadata hash). Ids of another
+    shape are their own section."""
+    return stored_id.split("@", 1)[0].rsplit(":", 1)[0]
+
+
 def embed_prefix(section: Section) -> str:
     """The heading trail that leads the embedded text."""
     return f"{section.title}{SEP}{section.name}\n\n"

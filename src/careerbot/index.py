@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -379,22 +379,40 @@ class ChunkStore:
             self._counted = counted
         return counted[1]
 
-    def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
-        """The given chunks as hits, scored by cosine similarity to ``embedding``."""
+    def hits(
+        self, ids: Sequence[str], embedding: np.ndarray, *, contents: bool = True
+    ) -> list[Hit]:
+        """The given chunks as hits, scored by cosine similarity to ``embedding``
+        (``contents=False``: without text and metadata, see :meth:`with_contents`)."""
         import numpy as np
 
         if not ids:
             return []
-        got = self._guard("read", lambda: self.collection().get(
-            ids=list(ids), include=["documents", "metadatas", "embeddings"]))
+        include = ["documents", "metadatas", "embeddings"] if contents else ["embeddings"]
+        got = self._guard("read", lambda: self.collection().get(ids=list(ids), include=include))
         vectors = np.asarray(got["embeddings"], dtype=np.float32)
         scores = vectors @ np.asarray(embedding, dtype=np.float32)
+        texts = got["documents"] or [""] * len(scores)
+        metas = got["metadatas"] or [{}] * len(scores)
         return [
             Hit(id=i, text=d or "", metadata=dict(m or {}), score=float(s), vector=v)
-            for i, d, m, s, v in zip(
-                got["ids"], got["documents"] or [], got["metadatas"] or [], scores, vectors,
-                strict=True,
-            )
+            for i, d, m, s, v in zip(got["ids"], texts, metas, scores, vectors, strict=True)
+        ]
+
+    def with_contents(self, hits: Sequence[Hit]) -> list[Hit]:
+        """``hits`` (same order and scores) with their text and metadata read from the store;
+        a chunk deleted since it was found is left out."""
+        if not hits:
+            return []
+        got = self._guard("read", lambda: self.collection().get(
+            ids=[h.id for h in hits], include=["documents", "metadatas"]))
+        found = {
+            i: (d or "", dict(m or {}))
+            for i, d, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [],
+                               strict=True)
+        }
+        return [
+            replace(h, text=found[h.id][0], metadata=found[h.id][1]) for h in hits if h.id in found
         ]
 
     def vectors_for(self, content_hashes: Iterable[str]) -> dict[str, np.ndarray]:
@@ -454,9 +472,13 @@ class ChunkStore:
 
     # -- reads ---------------------------------------------------------------------------
 
-    def query(self, embedding: np.ndarray, n: int, *, with_vectors: bool = False) -> list[Hit]:
+    def query(
+        self, embedding: np.ndarray, n: int, *, with_vectors: bool = False, contents: bool = True
+    ) -> list[Hit]:
         """The ``n`` nearest chunks to a unit-length query embedding, best first
-        (``with_vectors``: each hit carries its stored vector)."""
+        (``with_vectors``: each hit carries its stored vector; ``contents=False``: hits without
+        text and metadata, which cost Chroma more than the search itself at 100k chunks; see
+        :meth:`with_contents`)."""
         import numpy as np
 
         self.refresh_if_changed()
@@ -468,7 +490,8 @@ class ChunkStore:
         n = min(n, self._count_for_queries(collection))
         if n == 0:
             return []
-        include = ["documents", "metadatas", "distances"] + (["embeddings"] if with_vectors else [])
+        include = (["documents", "metadatas"] if contents else []) + ["distances"]
+        include += ["embeddings"] if with_vectors else []
         res = self._guard(
             "searched",
             lambda: collection.query(query_embeddings=[embedding], n_results=n, include=include),
@@ -477,12 +500,13 @@ class ChunkStore:
             [np.asarray(v, dtype=np.float32) for v in res["embeddings"][0]]
             if with_vectors else [None] * len(res["ids"][0])
         )
+        ids = res["ids"][0]
         return [
             Hit(id=i, text=doc or "", metadata=dict(meta or {}), score=1.0 - float(dist), vector=v)
             for i, doc, meta, dist, v in zip(
-                res["ids"][0],
-                (res["documents"] or [[]])[0],
-                (res["metadatas"] or [[]])[0],
+                ids,
+                (res["documents"] or [[""] * len(ids)])[0],
+                (res["metadatas"] or [[{}] * len(ids)])[0],
                 (res["distances"] or [[]])[0],
                 vectors,
                 strict=True,

@@ -5,9 +5,10 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from careerbot.embeddings import Embedder
+from careerbot.embeddings import Embedder, native_bf16
 from careerbot.errors import CorpusError, IndexMissingError
 from careerbot.index import ChunkStore
 from careerbot.ingest import ingest
@@ -280,3 +281,19 @@ def test_a_subfolder_or_file_inside_the_corpus_narrows_the_run(
         m["chunk_key"] for m in store.stored().values()).values()) == 1
     with pytest.raises(CorpusError, match="not inside the corpus folder"):
         ingest(corpus_copy, store, embedder, only=CORPUS / MAIN, navigation_headings=NAV)
+
+
+@pytest.mark.skipif(not native_bf16(), reason="this CPU has no native bfloat16")
+def test_a_bfloat16_ingest_writes_float32_close_vectors_into_the_same_collection(
+    settings: Settings, embedder: Embedder
+) -> None:
+    fast = Embedder(bf16="on")
+    store = make_store(settings, fast)
+    assert store.name == make_store(settings, embedder).name
+    report = ingest(CORPUS, store, fast, navigation_headings=NAV)
+    assert report.embedded == report.chunks == store.count()
+    got = store.collection().get(include=["documents", "embeddings"])
+    stored = np.asarray(got["embeddings"], dtype=np.float32)
+    exact = embedder.encode(list(got["documents"]))
+    cosines = (stored * exact).sum(axis=1)
+    assert float(cosines.min()) > 0.9999 and not np.array_equal(stored, exact)

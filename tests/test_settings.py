@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 def test_every_setting_has_a_description_and_a_readme_row() -> None:
     readme = (REPO / "README.md").read_text()
-    documented = set(re.findall(r"^\| `(CAREERBOT_[A-Z_]+)` \|", readme, re.MULTILINE))
+    documented = set(re.findall(r"^\| `(CAREERBOT_[A-Z0-9_]+)` \|", readme, re.MULTILINE))
     fields = {f"CAREERBOT_{name.upper()}" for name in Settings.model_fields}
     assert documented == fields
     assert all(f.description for f in Settings.model_fields.values())

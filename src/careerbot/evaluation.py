@@ -292,7 +292,8 @@ def cloze_index(
         scratch = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
         store = ChunkStore(scratch, model_name=embedder.name, dimension=embedder.dimension)
         docs = chunk_documents(corpus_chunks(held_out, embedder))
-        ChunkVectorStore(store, embedder).add_documents(docs, ids=[record_key(d) for d in docs])
+        writer = ChunkVectorStore(store, embedder.for_documents(len(docs)))
+        writer.add_documents(docs, ids=[record_key(d) for d in docs])
         store.mark_complete()
         yield scratch, items
 

@@ -308,7 +308,8 @@ def _write(
 
     if progress:
         progress(0, total)
-    writer = ChunkVectorStore(store, embedder, reuse_vectors=not rebuild, on_write=on_write)
+    writer = ChunkVectorStore(store, embedder.for_documents(total), reuse_vectors=not rebuild,
+                              on_write=on_write)
     records = SQLiteRecordManager(namespace=store.name, path=store.records_path)
     try:
         # Records must not claim chunks the store lacks (a replaced or lost index), or index()
@@ -317,7 +318,8 @@ def _write(
         present = set() if rebuild else stored_ids
         records.delete_keys([k for k in records.list_keys() if k not in present])
         langchain_index(
-            docs,
+            # Each write batch is embedded as padded batches; texts of one length waste nothing.
+            sorted(docs, key=lambda d: len(d.page_content)),
             records,
             writer,
             cleanup="full" if whole else "scoped_full",

@@ -241,3 +241,21 @@ def test_big_jobs_get_a_bfloat16_twin_with_float32_vectors(
     # the torch embedder's own twin shares its model instead of loading another
     assert embedder.for_documents(BF16_MIN_TEXTS)._model is embedder._model
     assert float(np.abs(embedder.encode(corpus_texts[:5]) - exact[:5]).max()) < 1e-4  # still fp32
+
+
+@needs_bf16
+def test_a_twin_that_cannot_load_leaves_the_ingest_on_the_embedder_itself(
+    onnx_cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import careerbot.embeddings as embeddings
+    from careerbot.errors import EmbeddingModelError
+
+    onnx = Embedder(backend="onnx", cache_dir=onnx_cache)
+
+    def broken(*_: object) -> None:
+        raise EmbeddingModelError("torch is broken here")
+
+    monkeypatch.setattr(embeddings, "_load_torch", broken)
+    assert onnx.for_documents(10_000) is onnx
+    assert "no bfloat16 ingest (torch is broken here); using onnx" in caplog.text
+    assert onnx.for_documents(10_000) is onnx and onnx.bf16 == "off"  # asked once, not per batch

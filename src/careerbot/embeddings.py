@@ -134,8 +134,13 @@ class Embedder:
             if self._model is not None:
                 twin = copy.copy(self)
             else:
-                twin = Embedder(self.model_path, batch_size=self.batch_size,
-                                truncate_dim=self.truncate_dim, backend="torch", bf16=self.bf16)
+                try:
+                    twin = Embedder(self.model_path, batch_size=self.batch_size,
+                                    truncate_dim=self.truncate_dim, backend="torch", bf16=self.bf16)
+                except EmbeddingModelError as exc:  # a speed-up only: carry on without it
+                    log.warning("careerbot: no bfloat16 ingest (%s); using %s", exc, self.backend)
+                    self.bf16 = "off"
+                    return self
                 twin.name = self.name
             twin._autocast = True
             twin._twin = twin

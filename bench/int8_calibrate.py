@@ -5,8 +5,8 @@
 Runs the bundled model's fused fp32 ONNX graph over the chunks of ``--folder`` (Debian's
 python3-doc tutorial by default: real prose, and none of our articles or evaluation sets, which
 use the howto folder) and writes each weight multiplication's per-channel max |input| with the
-SHA-256 of the weights it was measured on. Run it again only for a new model version; then
-delete the int8 exports in the model cache (or bump nothing: the cache key includes the file).
+SHA-256 of the weights it was measured on. Run it again only for a new model version: the int8
+export's cache key includes the file, so the next int8 load exports again with the new ranges.
 """
 
 from __future__ import annotations

@@ -196,8 +196,8 @@ def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) 
     first (:mod:`careerbot.onnx_smoothing`) when activation ranges ship for this model; returns
     whether it was.
 
-    Gold Recall@5 on the bundled model, dense / hybrid: fp32 0.959 / 0.973; smoothed int8
-    0.959 / 0.973; unsmoothed int8 0.932 / 0.932 (per-tensor weights, the quantize_dynamic
+    Gold Recall@5 on the bundled model, dense / hybrid: fp32 0.960 / 0.973; smoothed int8
+    0.973 / 0.973; unsmoothed int8 0.932 / 0.932 (per-tensor weights, the quantize_dynamic
     default, were worse still). Keeping the FFN MatMuls in fp32 also kept gold at fp32's level,
     but ran about as slowly as fp32. The full table is in the README.
     """

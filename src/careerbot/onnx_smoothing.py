@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 
 RANGES_FILE = Path(__file__).parent / "data" / "int8_activation_ranges.npz"
 ALPHA = 0.8
-"""Migration strength: how much of the activations' range moves into the weights. 0.8 kept gold
-Recall@5 equal to fp32 in the calibration runs (0.5, 0.65, 0.8 and 0.9 were tried)."""
+"""Migration strength: how much of the activations' range moves into the weights. 0.8 gave gold
+Recall@5 0.973 in dense and hybrid mode; 0.65 gave 0.960 / 0.973 and 0.5 0.932 / 0.946."""
 WEIGHTS_FILE = "model.safetensors"
 
 

@@ -31,22 +31,14 @@ def main() -> None:
     args = parser.parse_args()
 
     embedder = Embedder(backend="onnx")
-    onnx_model = embedder._onnx  # noqa: SLF001 - the calibration needs the graph and tokenizer
+    onnx_model = embedder._onnx  # noqa: SLF001 - the calibration needs the ONNX graph itself
     if onnx_model is None:
         raise SystemExit("the fp32 ONNX backend did not load")
     texts = [c.embed_text for c in corpus_chunks(load_corpus(args.folder), embedder)]
     texts.sort(key=len)
 
-    def batches():  # type: ignore[no-untyped-def]
-        for start in range(0, len(texts), 16):
-            encodings = onnx_model._tokenizer.encode_batch(texts[start : start + 16])  # noqa: SLF001
-            yield {
-                "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-            }
-
-    ranges = activation_ranges(onnx.load(str(onnx_model.file)), batches())
+    batches = (onnx_model.feeds(texts[i : i + 16]) for i in range(0, len(texts), 16))
+    ranges = activation_ranges(onnx.load(str(onnx_model.file)), batches)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         args.out,

@@ -33,15 +33,6 @@ def texts(embedder: Embedder) -> list[str]:
     return [c.embed_text for c in corpus_chunks(load_corpus(CORPUS), embedder)]
 
 
-def _feeds(model: OnnxModel, texts: list[str]) -> dict[str, np.ndarray]:
-    encodings = model._tokenizer.encode_batch(texts)
-    return {
-        name: np.array([getattr(e, attr) for e in encodings], dtype=np.int64)
-        for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                           ("token_type_ids", "type_ids"))
-    }
-
-
 def _vectors_with(model: OnnxModel, graph: Path, texts: list[str]) -> np.ndarray:
     options = ort.SessionOptions()
     options.log_severity_level = 3
@@ -84,13 +75,13 @@ def test_ranges_that_do_not_fit_the_graph_are_not_applied(fp32: OnnxModel, tmp_p
 
 def test_calibration_measures_every_group_on_real_tokens(fp32: OnnxModel, texts: list[str]) -> None:
     graph = onnx.load(str(fp32.file))
-    ranges = activation_ranges(graph, [_feeds(fp32, texts[:4]), _feeds(fp32, texts[4:9])])
+    ranges = activation_ranges(graph, [fp32.feeds(texts[:4]), fp32.feeds(texts[4:9])])
     assert [len(r) for r in ranges] == GROUP_WIDTHS
     # padding cannot count: a batch padded to a long text gives the same ranges as unpadded ones
     short = sorted(texts, key=len)[:2]
-    alone = activation_ranges(graph, [_feeds(fp32, [t]) for t in short])
-    padded = activation_ranges(graph, [_feeds(fp32, [*short, max(texts, key=len)])])
-    longest = activation_ranges(graph, [_feeds(fp32, [max(texts, key=len)])])
+    alone = activation_ranges(graph, [fp32.feeds([t]) for t in short])
+    padded = activation_ranges(graph, [fp32.feeds([*short, max(texts, key=len)])])
+    longest = activation_ranges(graph, [fp32.feeds([max(texts, key=len)])])
     for a, p, l in zip(alone, padded, longest, strict=True):
         np.testing.assert_allclose(np.maximum(a, l), p, rtol=1e-4, atol=1e-5)
 

@@ -324,17 +324,24 @@ class OnnxModel:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
+    def feeds(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """The model inputs for one batch of ``texts``: tokenised, truncated to the window and
+        padded to the longest (``attention_mask`` marks the real tokens)."""
+        import numpy as np
+
+        encodings = self._tokenizer.encode_batch(list(texts))
+        return {
+            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
+        }
+
     def encode(self, texts: Sequence[str], truncate_dim: int | None = None) -> np.ndarray:
         """Unit vectors for one batch of ``texts`` (float32)."""
         import numpy as np
 
-        encodings = self._tokenizer.encode_batch(list(texts))
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {
-            "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-            "attention_mask": mask,
-            "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
-        }
+        feeds = self.feeds(texts)
+        mask = feeds["attention_mask"]
         tokens = self._session.run(None, {k: v for k, v in feeds.items() if k in self._inputs})[0]
         weights = mask[..., None].astype(np.float32)
         vectors = (tokens * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)

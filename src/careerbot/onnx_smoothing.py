@@ -118,9 +118,9 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
     model = onnx.load(str(source))
     graph = model.graph
     groups = weight_groups(graph)
+    initializers = {i.name: i for i in graph.initializer}
     if len(groups) != len(ranges) or any(
-        len(r) != numpy_helper.to_array(_initializer(graph, nodes[0].input[1])).shape[0]
-        for r, (_, nodes) in zip(ranges, groups)
+        len(r) != initializers[nodes[0].input[1]].dims[0] for r, (_, nodes) in zip(ranges, groups)
     ):
         log.info("No int8 smoothing: the graph does not match the shipped ranges")
         return False
@@ -136,7 +136,7 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
             first.setdefault(node.input[0], index)
     before: dict[int, list[onnx.NodeProto]] = {}  # node index -> the Muls it needs first
     for i, (name, nodes) in enumerate(groups):
-        weights = [_initializer(graph, n.input[1]) for n in nodes]
+        weights = [initializers[n.input[1]] for n in nodes]
         arrays = [numpy_helper.to_array(w) for w in weights]
         w_max = np.max([np.abs(a).max(axis=1) for a in arrays], axis=0)
         scale = np.clip(
@@ -161,7 +161,3 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
     graph.node.extend(ordered)
     onnx.save(model, str(target))
     return True
-
-
-def _initializer(graph: onnx.GraphProto, name: str) -> onnx.TensorProto:
-    return next(i for i in graph.initializer if i.name == name)

@@ -379,24 +379,21 @@ class ChunkStore:
             self._counted = counted
         return counted[1]
 
-    def hits(
-        self, ids: Sequence[str], embedding: np.ndarray, *, contents: bool = True
-    ) -> list[Hit]:
-        """The given chunks as hits, scored by cosine similarity to ``embedding``
-        (``contents=False``: without text and metadata, see :meth:`with_contents`)."""
+    def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
+        """The given chunks as hits scored by cosine similarity to ``embedding``, with their
+        vectors but without text and metadata (:meth:`with_contents` reads those)."""
         import numpy as np
 
         if not ids:
             return []
-        include = ["documents", "metadatas", "embeddings"] if contents else ["embeddings"]
-        got = self._guard("read", lambda: self.collection().get(ids=list(ids), include=include))
+        got = self._guard(
+            "read", lambda: self.collection().get(ids=list(ids), include=["embeddings"])
+        )
         vectors = np.asarray(got["embeddings"], dtype=np.float32)
         scores = vectors @ np.asarray(embedding, dtype=np.float32)
-        texts = got["documents"] or [""] * len(scores)
-        metas = got["metadatas"] or [{}] * len(scores)
         return [
-            Hit(id=i, text=d or "", metadata=dict(m or {}), score=float(s), vector=v)
-            for i, d, m, s, v in zip(got["ids"], texts, metas, scores, vectors, strict=True)
+            Hit(id=i, text="", metadata={}, score=float(s), vector=v)
+            for i, s, v in zip(got["ids"], scores, vectors, strict=True)
         ]
 
     def with_contents(self, hits: Sequence[Hit]) -> list[Hit]:

@@ -82,7 +82,7 @@ class Retriever:
             assert self.lexical is not None
             lex = self.lexical.scores(query)
             extra = [i for i, _ in lex.top(want) if i not in hits]
-            hits.update((h.id, h) for h in self.store.hits(extra, vector, contents=False))
+            hits.update((h.id, h) for h in self.store.hits(extra, vector))
             norm = lex.normalised(hits)
             weight = 1.0 if mode == "bm25" else self.settings.hybrid_weight * lex.confidence
             bonus = {i: weight * norm.get(i, 0.0) for i in hits}

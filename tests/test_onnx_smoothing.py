@@ -11,7 +11,7 @@ import onnxruntime as ort
 import pytest
 
 from careerbot.embeddings import Embedder, bundled_model_path
-from careerbot.onnx_backend import OnnxModel, ensure_export
+from careerbot.onnx_backend import OnnxModel
 from careerbot.onnx_smoothing import activation_ranges, shipped_ranges, smooth, weight_groups
 
 # all-MiniLM-L6-v2: 6 layers, each with the attention input, the attention output projection,
@@ -82,8 +82,8 @@ def test_calibration_measures_every_group_on_real_tokens(fp32: OnnxModel, texts:
     alone = activation_ranges(graph, [fp32.feeds([t]) for t in short])
     padded = activation_ranges(graph, [fp32.feeds([*short, max(texts, key=len)])])
     longest = activation_ranges(graph, [fp32.feeds([max(texts, key=len)])])
-    for a, p, l in zip(alone, padded, longest, strict=True):
-        np.testing.assert_allclose(np.maximum(a, l), p, rtol=1e-4, atol=1e-5)
+    for one, both, long in zip(alone, padded, longest, strict=True):
+        np.testing.assert_allclose(np.maximum(one, long), both, rtol=1e-4, atol=1e-5)
 
 
 def test_the_int8_export_is_smoothed_and_close_to_fp32(

@@ -72,7 +72,8 @@ def activation_ranges(
     probe.CopyFrom(model)
     names = [name for name, _ in weight_groups(probe.graph)]
     for name in names:
-        probe.graph.output.append(onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None))
+        output = onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
+        probe.graph.output.append(output)
     options = ort.SessionOptions()
     options.log_severity_level = 3
     session = ort.InferenceSession(probe.SerializeToString(), options,
@@ -95,7 +96,8 @@ def shipped_ranges(model_path: Path) -> list[np.ndarray] | None:
         return None
     with np.load(RANGES_FILE) as data:
         if str(data["weights_sha256"]) != weights_sha256(model_path):
-            log.info("No int8 smoothing for %s: the shipped ranges are for another model", model_path)
+            log.info("No int8 smoothing for %s: the shipped ranges are another model's",
+                     model_path)
             return None
         return [data[f"range_{i}"] for i in range(int(data["groups"]))]
 
@@ -120,7 +122,8 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
     groups = weight_groups(graph)
     initializers = {i.name: i for i in graph.initializer}
     if len(groups) != len(ranges) or any(
-        len(r) != initializers[nodes[0].input[1]].dims[0] for r, (_, nodes) in zip(ranges, groups)
+        len(r) != initializers[nodes[0].input[1]].dims[0]
+        for r, (_, nodes) in zip(ranges, groups, strict=True)
     ):
         log.info("No int8 smoothing: the graph does not match the shipped ranges")
         return False
@@ -129,7 +132,8 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
         helper.make_node("Cast", ["attention_mask"], [f"{mask}_f"], to=onnx.TensorProto.FLOAT),
         helper.make_node("Unsqueeze", [f"{mask}_f", f"{mask}_axes"], [mask]),
     ]
-    graph.initializer.append(numpy_helper.from_array(np.array([-1], dtype=np.int64), f"{mask}_axes"))
+    axes = numpy_helper.from_array(np.array([-1], dtype=np.int64), f"{mask}_axes")
+    graph.initializer.append(axes)
     first = {}  # each smoothed input -> the index of its first consumer
     for index, node in enumerate(graph.node):
         if node.input and node.op_type in ("MatMul", "Attention"):
@@ -150,7 +154,7 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
             helper.make_node("Mul", [f"{name}_smooth_scaled", mask], [f"{name}_smoothed"]),
         ]
         before[first[name]] = muls
-        for node, weight, array in zip(nodes, weights, arrays):
+        for node, weight, array in zip(nodes, weights, arrays, strict=True):
             node.input[0] = f"{name}_smoothed"
             weight.CopyFrom(numpy_helper.from_array(array * scale[:, None], weight.name))
     ordered = [*head]

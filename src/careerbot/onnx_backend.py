@@ -190,40 +190,52 @@ def _fuse(source: Path, target: Path, *, num_heads: int, hidden_size: int) -> No
     log.debug("ONNX fusions: %s", fused.get_fused_operator_statistics())
 
 
-def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) -> bool:
-    """int8 dynamic quantization of the fused graph's MatMul and Attention weights (QAttention),
-    per output channel; activations are quantized per batch at run time. The graph is smoothed
-    first (:mod:`careerbot.onnx_smoothing`) when activation ranges ship for this model; returns
-    whether it was.
-
-    Gold Recall@5 on the bundled model, dense / hybrid: fp32 0.960 / 0.973; smoothed int8
-    0.973 / 0.973; unsmoothed int8 0.932 / 0.932 (per-tensor weights, the quantize_dynamic
-    default, were worse still). Keeping the FFN MatMuls in fp32 also kept gold at fp32's level,
-    but ran about as slowly as fp32. The full table is in the README.
-    """
+def quantize(source: Path, target: Path, *, reduce_range: bool, fp32_nodes: Sequence[str] = ()) -> None:
+    """int8 dynamic quantization of ``source``'s MatMul and Attention weights (QAttention), per
+    output channel, except ``fp32_nodes``; activations are quantized per batch at run time."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from careerbot.onnx_smoothing import shipped_ranges, smooth
-
-    graph = source / MODEL_FILE
-    ranges = shipped_ranges(model_path)
-    smoothed = ranges is not None and smooth(graph, target / "smoothed.onnx", ranges)
-    if smoothed:
-        graph = target / "smoothed.onnx"
     with _quiet_root_logger():
         quantize_dynamic(
-            str(graph),
-            str(target / MODEL_FILE),
+            str(source),
+            str(target),
             weight_type=QuantType.QInt8,
             op_types_to_quantize=["MatMul", "Attention"],
             per_channel=True,
             reduce_range=reduce_range,
+            nodes_to_exclude=list(fp32_nodes),
             # the fused operators are outside ONNX's shape inference: their outputs are floats
             extra_options={"DefaultTensorType": 1},
         )
+
+
+def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) -> dict[str, object]:
+    """The int8 model of the fused graph in ``source``: smoothed first, with the shipped recipe's
+    most sensitive groups left in fp32 (:mod:`careerbot.onnx_smoothing`), when a recipe ships
+    for this model. Returns what was done, for ``export.json``.
+
+    Eval on the bundled model (README): plain int8 lost 2 and 3 of the 74 gold questions at
+    Recall@5 (dense, hybrid); smoothed int8 none there, but 2 and 4 of the 36 inverse-cloze
+    questions on our articles; with the FFN outputs of layers 0 and 1 in fp32 too, no set
+    loses more than one question. Per-tensor weights (the quantize_dynamic default) were
+    worse, and all six FFN outputs in fp32 ran about as slowly as fp32.
+    """
+    import onnx
+
+    from careerbot.onnx_smoothing import shipped_recipe, smooth
+
+    graph = source / MODEL_FILE
+    recipe = shipped_recipe(model_path)
+    smoothed = recipe is not None and smooth(graph, target / "smoothed.onnx", recipe.ranges)
+    fp32_nodes: list[str] = []
+    if smoothed:
+        assert recipe is not None
+        graph = target / "smoothed.onnx"
+        fp32_nodes = recipe.fp32_nodes(onnx.load(str(graph), load_external_data=False).graph)
+    quantize(graph, target / MODEL_FILE, reduce_range=reduce_range, fp32_nodes=fp32_nodes)
     if smoothed:
         graph.unlink()
-    return smoothed
+    return {"smoothed": smoothed, "fp32_nodes": fp32_nodes}
 
 
 def _publish(build: Path, final: Path) -> None:
@@ -261,14 +273,14 @@ def ensure_export(model_path: Path, cache_dir: Path, flavor: OnnxFlavor) -> Path
     build = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
     try:
         log.info("Exporting %s to ONNX (%s) in %s, once", model_path, flavor, final)
-        smoothed = False
+        recipe: dict[str, object] = {"smoothed": False}
         if source is None:
             _export_fp32(model_path, build)
         else:
-            smoothed = _quantize(source, build, reduce_range, model_path)
+            recipe = _quantize(source, build, reduce_range, model_path)
         (build / "export.json").write_text(
             json.dumps({"model": str(model_path), "flavor": flavor, "reduce_range": reduce_range,
-                        "smoothed": smoothed, "export_version": EXPORT_VERSION})
+                        **recipe, "export_version": EXPORT_VERSION})
         )
         _publish(build, final)
     finally:

@@ -15,6 +15,12 @@ to. A model without matching ranges is quantized unsmoothed.
 
 Padding tokens are zeroed at each smoothed input as well, so their values cannot widen the
 per-batch activation scale.
+
+Smoothing does not reach everything: the FFN output multiplications of the first layers still
+lose the most when quantized. The same calibration run quantizes the smoothed graph once per
+weight group with that group left in fp32, ranks the groups by what that wins back, and keeps
+the fewest most sensitive ones in fp32 that lift the minimum cosine to fp32 on the calibration
+text to :data:`TARGET_MIN_COSINE`. Those group numbers ship in the same file.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -36,6 +43,8 @@ ALPHA = 0.8
 """Migration strength: how much of the activations' range moves into the weights. 0.8 gave gold
 Recall@5 0.973 in dense and hybrid mode; 0.65 gave 0.960 / 0.973 and 0.5 0.932 / 0.946."""
 WEIGHTS_FILE = "model.safetensors"
+TARGET_MIN_COSINE = 0.998
+"""Calibration keeps groups in fp32 until int8's minimum cosine to fp32 reaches this."""
 
 
 def weights_sha256(model_path: Path) -> str:
@@ -88,8 +97,22 @@ def activation_ranges(
     return ranges
 
 
-def shipped_ranges(model_path: Path) -> list[np.ndarray] | None:
-    """The shipped activation ranges if they were measured on this model's weights, else None."""
+@dataclass(frozen=True)
+class Int8Recipe:
+    """What ``data/int8_activation_ranges.npz`` ships for one model: the activation ranges to
+    smooth with, and the weight groups (indices into :func:`weight_groups`) left in fp32."""
+
+    ranges: list[np.ndarray]
+    fp32_groups: tuple[int, ...] = ()
+
+    def fp32_nodes(self, graph: onnx.GraphProto) -> list[str]:
+        """Names of the nodes of ``graph`` that stay fp32 (for ``nodes_to_exclude``)."""
+        groups = weight_groups(graph)
+        return [n.name for i in self.fp32_groups if i < len(groups) for n in groups[i][1]]
+
+
+def shipped_recipe(model_path: Path) -> Int8Recipe | None:
+    """The shipped int8 recipe if it was measured on this model's weights, else None."""
     import numpy as np
 
     if not RANGES_FILE.is_file() or not (model_path / WEIGHTS_FILE).is_file():
@@ -99,12 +122,16 @@ def shipped_ranges(model_path: Path) -> list[np.ndarray] | None:
             log.info("No int8 smoothing for %s: the shipped ranges are another model's",
                      model_path)
             return None
-        return [data[f"range_{i}"] for i in range(int(data["groups"]))]
+        fp32 = data["fp32_groups"] if "fp32_groups" in data.files else np.zeros(0, np.int64)
+        return Int8Recipe(
+            ranges=[data[f"range_{i}"] for i in range(int(data["groups"]))],
+            fp32_groups=tuple(int(i) for i in fp32),
+        )
 
 
 def recipe_id() -> str:
-    """The smoothing recipe: ``ALPHA`` and a short hash of the shipped ranges file (part of the
-    int8 export's cache key)."""
+    """The int8 recipe: ``ALPHA`` and a short hash of the shipped file (part of the int8
+    export's cache key)."""
     if not RANGES_FILE.is_file():
         return "none"
     return f"{ALPHA}:{hashlib.sha256(RANGES_FILE.read_bytes()).hexdigest()[:12]}"

@@ -45,6 +45,14 @@ def test_ingest_reports_and_is_idempotent() -> None:
     assert table.exit_code == 0 and "0 embedded, 0 deleted" in table.stdout
 
 
+def test_ingest_progress_says_when_embedding_is_done_and_the_index_is_finishing() -> None:
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    # the bar's last frame: every section written, then deletes and the keyword index
+    assert "Finishing the index (deletes, keyword index)" in result.stderr
+    assert "Traceback" not in result.output
+
+
 def test_missing_corpus_fails_clearly_and_keeps_the_index(tmp_path: Path) -> None:
     assert runner.invoke(app, ["ingest", "--json"]).exit_code == 0
     chunks = json.loads(runner.invoke(app, ["ingest", "--json"]).stdout)["chunks"]

@@ -116,7 +116,7 @@ class Embedder:
         bfloat16 (AMX or AVX512-BF16) a torch twin that multiplies in bfloat16.
 
         The twin runs matrix products in bfloat16 (``torch.autocast``; sums, norms and softmax
-        stay float32). On this project's 2-core Xeon it embeds about 2.3x the chunks/s of
+        stay float32). On this project's 2-core Xeon it embeds 2.3-2.6x the chunks/s of
         fp32, and its vectors are within cosine 0.99998 of fp32's, so it writes into this
         embedder's collection; queries keep the faster single-text path of this embedder.
         ``bf16``: ``auto`` uses the twin from :data:`BF16_MIN_TEXTS` documents on, ``on`` always,

@@ -218,7 +218,7 @@ def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) 
     Recall@5 (dense, hybrid); smoothed int8 none there, but 2 and 4 of the 36 inverse-cloze
     questions on our articles; with the FFN outputs of layers 0 and 1 in fp32 too, no set
     loses more than one question. Per-tensor weights (the quantize_dynamic default) were
-    worse, and all six FFN outputs in fp32 ran about as slowly as fp32.
+    worse, and keeping every FFN MatMul in fp32 ran about as slowly as fp32.
     """
     import onnx
 

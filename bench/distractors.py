@@ -204,6 +204,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.distractors", description=main.__doc__)
     parser.add_argument("--size", default="100k", help="Distractor chunks to cache (default 100k).")
     args = parser.parse_args()
+    if not DOCS.is_dir():
+        raise SystemExit(f"No distractor text at {DOCS}: apt-get install python3-doc, or set "
+                         "CAREERBOT_BENCH_DOCS to another folder of HTML pages.")
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:  # the embedder exactly as CareerBot builds it

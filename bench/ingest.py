@@ -15,6 +15,7 @@ import platform
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -23,6 +24,9 @@ import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embeddings import Embedder
 from careerbot.settings import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
+from bench.common import pct  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -37,11 +41,6 @@ def bulk_corpus(root: Path, copies: int) -> Path:
             text = re.sub(r"\n\n([A-Z][^\n#-][^\n]+)", rf"\n\n(Copy {n}.) \1", text)
             (root / f"{src.stem}-{n}.md").write_text(text)
     return root
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> None:
@@ -84,9 +83,9 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
     print(f"corpus: {cold.articles} articles, {cold.chunks} chunks")
     print(f"cold ingest: {cold_s:.1f} s, {cold.chunks / cold_s:.1f} chunks/s, {cold.embedded} embedded")
-    print(f"re-ingest unchanged: median {statistics.median(unchanged):.2f} s, p95 {p95(unchanged):.2f} s, "
+    print(f"re-ingest unchanged: median {statistics.median(unchanged):.2f} s, p95 {pct(unchanged, 0.95):.2f} s, "
           f"0 embedded; cold/unchanged = {cold_s / statistics.median(unchanged):.0f}x")
-    print(f"one changed section: median {statistics.median(one_section):.2f} s, p95 {p95(one_section):.2f} s, "
+    print(f"one changed section: median {statistics.median(one_section):.2f} s, p95 {pct(one_section, 0.95):.2f} s, "
           f"embedded per run {sorted(set(embedded))}; cold/one-section = "
           f"{cold_s / statistics.median(one_section):.0f}x")
 

@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -38,12 +39,10 @@ from careerbot.embeddings import Embedder
 from careerbot.evaluation import load_gold
 from careerbot.settings import Settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
+from bench.common import pct  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def smollm2() -> Path:

@@ -28,9 +28,9 @@ import platform  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
+import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import sentence_transformers  # noqa: E402,F401  (imported here so no model load pays for it)
@@ -46,20 +46,12 @@ from careerbot.evaluation import GoldItem, load_gold  # noqa: E402
 from careerbot.settings import Settings  # noqa: E402
 from ingest import bulk_corpus  # noqa: E402  (bench/ingest.py, beside this file)
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
+from bench.common import pct, timed  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 transformers.logging.disable_progress_bar()
 Row = tuple[str, float | None, float | None]
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def timed(fn: Callable[..., object], *args: object) -> float:
-    start = time.perf_counter()
-    fn(*args)
-    return time.perf_counter() - start
 
 
 def section_spans(path: Path) -> dict[str, tuple[int, int]]:

@@ -11,6 +11,7 @@ import argparse
 import json
 import platform
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,18 +22,10 @@ from careerbot.embeddings import Embedder
 from careerbot.evaluation import load_gold
 from careerbot.settings import Settings
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
+from bench.common import pct, timed  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def timed(fn) -> float:  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 def main() -> None:

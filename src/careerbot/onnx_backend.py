@@ -214,7 +214,7 @@ def _quantize(source: Path, target: Path, reduce_range: bool, model_path: Path) 
     most sensitive groups left in fp32 (:mod:`careerbot.onnx_smoothing`), when a recipe ships
     for this model. Returns what was done, for ``export.json``.
 
-    Eval on the bundled model (README): plain int8 lost 2 and 3 of the 74 gold questions at
+    Eval on the bundled model (README): plain int8 lost 1 and 3 of the 74 gold questions at
     Recall@5 (dense, hybrid); smoothed int8 none there, but 2 and 4 of the 36 inverse-cloze
     questions on our articles; with the FFN outputs of layers 0 and 1 in fp32 too, no set
     loses more than one question. Per-tensor weights (the quantize_dynamic default) were

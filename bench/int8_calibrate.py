@@ -23,7 +23,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.embeddings import Embedder, bundled_model_path
@@ -45,11 +44,8 @@ MAX_FP32_GROUPS = 4
 
 def vectors(model: OnnxModel, graph: Path, texts: list[str]) -> np.ndarray:
     """``texts`` embedded by ``graph`` in batches of 32 (the ingest batch size)."""
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    model._session = ort.InferenceSession(str(graph), options,  # noqa: SLF001
-                                          providers=["CPUExecutionProvider"])
-    return np.vstack([model.encode(texts[i : i + 32]) for i in range(0, len(texts), 32)])
+    variant = model.with_graph(graph)
+    return np.vstack([variant.encode(texts[i : i + 32]) for i in range(0, len(texts), 32)])
 
 
 def fp32_groups(model: OnnxModel, smoothed: Path, texts: list[str], work: Path) -> list[int]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-import onnxruntime as ort
 import pytest
 
 from careerbot.embeddings import Embedder, bundled_model_path
@@ -40,15 +39,8 @@ def texts(embedder: Embedder) -> list[str]:
 
 
 def _vectors_with(model: OnnxModel, graph: Path, texts: list[str]) -> np.ndarray:
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-    original = model._session
-    model._session = session
-    try:
-        return np.vstack([model.encode(texts[i : i + 8]) for i in range(0, len(texts), 8)])
-    finally:
-        model._session = original
+    variant = model.with_graph(graph)
+    return np.vstack([variant.encode(texts[i : i + 8]) for i in range(0, len(texts), 8)])
 
 
 def _ranges() -> list[np.ndarray]:

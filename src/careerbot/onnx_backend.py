@@ -14,6 +14,7 @@ processes exporting at once both end up with one complete copy.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import importlib.metadata
 import json
@@ -289,11 +290,24 @@ def ensure_export(model_path: Path, cache_dir: Path, flavor: OnnxFlavor) -> Path
     return final / MODEL_FILE
 
 
+def _session(file: Path):  # type: ignore[no-untyped-def]
+    """An onnxruntime CPU session for ``file``."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    # onnxruntime's worker threads spin after each run by default, holding a core that the
+    # Chroma query right after the embedding then waits for. Measured at 100k chunks on 2
+    # cores, four runs each way: retrieve p95 10.9-12.9 ms without spinning against
+    # 12.0-17.3 ms with it, p50 a little lower too; ingest throughput the same (57-59 texts/s).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(file), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxModel:
     """The exported model run by onnxruntime: texts in, unit vectors out."""
 
     def __init__(self, model_path: Path, cache_dir: Path, flavor: OnnxFlavor) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
         config = json.loads((model_path / "sentence_bert_config.json").read_text())
@@ -310,27 +324,25 @@ class OnnxModel:
         self._tokenizer.enable_truncation(self.max_tokens)
         pad = self._tokenizer.token_to_id("[PAD]")
         self._tokenizer.enable_padding(pad_id=pad if pad is not None else 0, pad_token="[PAD]")
-        options = ort.SessionOptions()
-        options.log_severity_level = 3
-        # onnxruntime's worker threads spin after each run by default, holding a core that the
-        # Chroma query right after the embedding then waits for. Measured at 100k chunks on 2
-        # cores, four runs each way: retrieve p95 10.9-12.9 ms without spinning against
-        # 12.0-17.3 ms with it, p50 a little lower too; ingest throughput the same (57-59 texts/s).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         file = ensure_export(model_path, cache_dir, flavor)
         try:
-            self._session = ort.InferenceSession(
-                str(file), options, providers=["CPUExecutionProvider"]
-            )
+            self._session = _session(file)
         except Exception as exc:  # noqa: BLE001 - a corrupt cached file: export again, once
             log.warning("The cached ONNX model %s is unreadable (%s); exporting it again", file, exc)
             _discard(file.parent)
             file = ensure_export(model_path, cache_dir, flavor)
-            self._session = ort.InferenceSession(
-                str(file), options, providers=["CPUExecutionProvider"]
-            )
+            self._session = _session(file)
         self.file = file
         self._inputs = {i.name for i in self._session.get_inputs()}
+
+    def with_graph(self, graph: Path) -> OnnxModel:
+        """This model's tokenizer and pooling around another graph file, such as a smoothed or
+        quantized variant (for calibration and tests)."""
+        other = copy.copy(self)
+        other._session = _session(graph)
+        other.file = graph
+        other._inputs = {i.name for i in other._session.get_inputs()}
+        return other
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""

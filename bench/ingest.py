@@ -25,10 +25,9 @@ from careerbot.bot import CareerBot
 from careerbot.embeddings import Embedder
 from careerbot.settings import Settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
-from bench.common import pct  # noqa: E402
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # `bench` importable when run as a script
+from bench.common import pct  # noqa: E402
 
 
 def bulk_corpus(root: Path, copies: int) -> Path:

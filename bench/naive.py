@@ -46,10 +46,10 @@ from careerbot.evaluation import GoldItem, load_gold  # noqa: E402
 from careerbot.settings import Settings  # noqa: E402
 from ingest import bulk_corpus  # noqa: E402  (bench/ingest.py, beside this file)
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # `bench` importable when run as a script
 from bench.common import pct, timed  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
 transformers.logging.disable_progress_bar()
 Row = tuple[str, float | None, float | None]
 

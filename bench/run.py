@@ -22,10 +22,9 @@ from careerbot.embeddings import Embedder
 from careerbot.evaluation import load_gold
 from careerbot.settings import Settings
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # `bench` importable as a script
-from bench.common import pct, timed  # noqa: E402
-
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # `bench` importable when run as a script
+from bench.common import pct, timed  # noqa: E402
 
 
 def main() -> None:

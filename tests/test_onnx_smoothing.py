@@ -43,15 +43,14 @@ def _vectors_with(model: OnnxModel, graph: Path, texts: list[str]) -> np.ndarray
     return np.vstack([variant.encode(texts[i : i + 8]) for i in range(0, len(texts), 8)])
 
 
-def _ranges() -> list[np.ndarray]:
+def _recipe() -> Int8Recipe:
     recipe = shipped_recipe(bundled_model_path())
     assert recipe is not None, "re-run bench/int8_calibrate.py for this model version"
-    return recipe.ranges
+    return recipe
 
 
 def test_the_shipped_recipe_is_for_the_bundled_model(fp32: OnnxModel) -> None:
-    recipe = shipped_recipe(bundled_model_path())
-    assert recipe is not None, "re-run bench/int8_calibrate.py for this model version"
+    recipe = _recipe()
     assert [len(r) for r in recipe.ranges] == GROUP_WIDTHS
     assert all(float(r.min()) > 0 for r in recipe.ranges)
     graph = onnx.load(str(fp32.file), load_external_data=False).graph
@@ -71,14 +70,14 @@ def test_a_recipe_names_no_node_outside_the_graph(fp32: OnnxModel) -> None:
 def test_smoothing_leaves_the_fp32_vectors_as_they_were(
     fp32: OnnxModel, texts: list[str], tmp_path: Path
 ) -> None:
-    assert smooth(fp32.file, tmp_path / "smoothed.onnx", _ranges())
+    assert smooth(fp32.file, tmp_path / "smoothed.onnx", _recipe().ranges)
     before = _vectors_with(fp32, fp32.file, texts)
     after = _vectors_with(fp32, tmp_path / "smoothed.onnx", texts)  # padded batches of 8
     assert float(np.abs(after - before).max()) < 1e-4
 
 
 def test_ranges_that_do_not_fit_the_graph_are_not_applied(fp32: OnnxModel, tmp_path: Path) -> None:
-    ranges = _ranges()
+    ranges = _recipe().ranges
     assert not smooth(fp32.file, tmp_path / "a.onnx", ranges[:-1])
     assert not smooth(fp32.file, tmp_path / "b.onnx", [r[:100] for r in ranges])
     assert not (tmp_path / "a.onnx").exists() and not (tmp_path / "b.onnx").exists()

@@ -33,11 +33,11 @@ import time
 from pathlib import Path
 
 import careerbot  # noqa: F401  (offline switches)
-from careerbot.answering import verify
-from careerbot.answering.verify import CitationChecker, Support
+from careerbot.answering.citations import checker as verify
+from careerbot.answering.citations.checker import CitationChecker, Support
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
-from careerbot.evaluation import load_gold
+from careerbot.embedding.embedder import Embedder
+from careerbot.evaluation.run import load_gold
 from careerbot.settings import Settings
 from careerbot.sources import load_corpus
 from careerbot.text import split_sentences

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
 
-    from careerbot.embeddings import Embedder
+    from careerbot.embedding.embedder import Embedder
 
 DOCS = Path(os.environ.get("CAREERBOT_BENCH_DOCS", "/usr/share/doc/python3.11/html"))
 CACHE = Path(os.environ.get("CAREERBOT_BENCH_CACHE", Path.home() / ".cache" / "careerbot-bench"))

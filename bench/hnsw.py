@@ -26,8 +26,8 @@ from bench.common import median, parse_size, pct, size_label
 from bench.distractors import cached_vectors, distractors
 from bench.sizes import distractor_metadata
 from careerbot.bot import CareerBot
-from careerbot.evaluation import load_gold
-from careerbot.index import ChunkStore, _forget_cached_clients
+from careerbot.evaluation.run import load_gold
+from careerbot.store.chroma import ChunkStore, _forget_cached_clients
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

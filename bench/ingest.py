@@ -22,7 +22,7 @@ from pathlib import Path
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

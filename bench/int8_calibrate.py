@@ -25,10 +25,10 @@ import numpy as np
 import onnx
 
 import careerbot  # noqa: F401  (offline switches)
-from careerbot.embeddings import Embedder, bundled_model_path
-from careerbot.ingest import corpus_chunks
-from careerbot.onnx_backend import OnnxModel, quantize
-from careerbot.onnx_smoothing import (
+from careerbot.embedding.embedder import Embedder, bundled_model_path
+from careerbot.ingest.run import corpus_chunks
+from careerbot.embedding.onnx.model import OnnxModel, quantize
+from careerbot.embedding.onnx.smoothing import (
     RANGES_FILE,
     TARGET_MIN_COSINE,
     Int8Recipe,

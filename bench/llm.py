@@ -33,10 +33,10 @@ import careerbot  # noqa: F401  (offline switches)
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.prompt import build_prompt
 from careerbot.answering.question import clean_question
-from careerbot.answering.verify import claims
+from careerbot.answering.citations.checker import claims
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
-from careerbot.evaluation import load_gold
+from careerbot.embedding.embedder import Embedder
+from careerbot.evaluation.run import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -25,8 +25,8 @@ from bench.distractors import DOCS, backend_of
 from bench.sizes import run_sizes
 from bench.throughput import run_throughput
 from careerbot.bot import CareerBot
-from careerbot.embeddings import BF16_MIN_TEXTS
-from careerbot.evaluation import load_gold
+from careerbot.embedding.embedder import BF16_MIN_TEXTS
+from careerbot.evaluation.run import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

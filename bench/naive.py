@@ -41,8 +41,8 @@ from langchain_huggingface import HuggingFaceEmbeddings  # noqa: E402
 from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E402
 
 from careerbot.bot import CareerBot  # noqa: E402
-from careerbot.embeddings import Embedder  # noqa: E402
-from careerbot.evaluation import GoldItem, load_gold  # noqa: E402
+from careerbot.embedding.embedder import Embedder  # noqa: E402
+from careerbot.evaluation.run import GoldItem, load_gold  # noqa: E402
 from careerbot.settings import Settings  # noqa: E402
 from ingest import bulk_corpus  # noqa: E402  (bench/ingest.py, beside this file)
 

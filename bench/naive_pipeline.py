@@ -29,7 +29,7 @@ def load_embeddings() -> Any:
     """The tutorial's ``HuggingFaceEmbeddings`` on the bundled model (torch, CPU)."""
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    from careerbot.embeddings import bundled_model_path
+    from careerbot.embedding.embedder import bundled_model_path
 
     return HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
 

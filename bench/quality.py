@@ -18,8 +18,8 @@ from pathlib import Path
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
-from careerbot.evaluation import cloze_index, load_gold, rank_items
+from careerbot.embedding.embedder import Embedder
+from careerbot.evaluation.run import cloze_index, load_gold, rank_items
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

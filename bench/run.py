@@ -18,8 +18,8 @@ from pathlib import Path
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
-from careerbot.evaluation import load_gold
+from careerbot.embedding.embedder import Embedder
+from careerbot.evaluation.run import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

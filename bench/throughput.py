@@ -16,7 +16,7 @@ from bench import naive_pipeline
 from bench.common import median, timed
 from bench.ingest import bulk_corpus
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 
 Row = tuple[str, float | None, float | None]

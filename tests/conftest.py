@@ -17,8 +17,8 @@ import pytest
 
 import careerbot  # noqa: F401  (sets hub-offline variables before anything imports the hub)
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
-from careerbot.evaluation import load_gold
+from careerbot.embedding.embedder import Embedder
+from careerbot.evaluation.run import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

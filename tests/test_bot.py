@@ -6,7 +6,7 @@ import json
 import pytest
 
 from careerbot import Answer, CareerBot, Citation, Passage, Settings
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.errors import QuestionError
 
 

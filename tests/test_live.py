@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from tests.conftest import CORPUS, REPO, free_port, wait_for_http
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from careerbot.answering import Answerer, clean_question, follow_up_context, refusal
 from careerbot.answering.backends import build_backend
 from careerbot.answering.question import Message
-from careerbot.embeddings import Embedder
-from careerbot.index import ChunkStore
-from careerbot.ingest_plan import IngestReport, ProgressCallback
-from careerbot.lexical import LexicalIndex
-from careerbot.retrieval import Retriever
+from careerbot.embedding.embedder import Embedder
+from careerbot.store.chroma import ChunkStore
+from careerbot.ingest.plan import IngestReport, ProgressCallback
+from careerbot.retrieval.lexical import LexicalIndex
+from careerbot.retrieval.hybrid import Retriever
 from careerbot.settings import Settings
 from careerbot.types import Answer, Passage
 
@@ -26,7 +26,7 @@ from careerbot.types import Answer, Passage
 # serving an existing index with the extractive answerer starts without them.
 if TYPE_CHECKING:
     from careerbot.answering.condense import Condenser
-    from careerbot.langchain_adapters import SectionRetriever
+    from careerbot.integrations.langchain import SectionRetriever
     from careerbot.sources.web import Fetcher
 
 
@@ -86,7 +86,7 @@ class CareerBot:
 
         Only new and changed sections are embedded; the report says what changed.
         """
-        from careerbot.ingest import ingest
+        from careerbot.ingest.run import ingest
 
         root, only = self._where(path, web=bool(urls or sitemaps))
         fetcher = self._fetcher() if (urls or sitemaps) else None
@@ -145,7 +145,7 @@ class CareerBot:
     @property
     def retriever(self) -> SectionRetriever:
         """A LangChain ``BaseRetriever`` over the same index."""
-        from careerbot.langchain_adapters import SectionRetriever
+        from careerbot.integrations.langchain import SectionRetriever
 
         return SectionRetriever(search=self._retriever.search, k=self.settings.top_k)
 

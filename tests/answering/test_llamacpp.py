@@ -13,7 +13,7 @@ from careerbot.answering.backends import build_backend
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.prompt import SYSTEM_PROMPT, build_prompt
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
 from careerbot.types import Answer

@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from careerbot.answering.backends import build_backend
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.bot import CareerBot
-from careerbot.cli import app
-from careerbot.embeddings import Embedder
+from careerbot.cli.app import app
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from careerbot.types import Answer
 from tests.answering.test_llamacpp import QUESTION, assert_markers_backed, collect

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from careerbot.bot import CareerBot
-from careerbot.cli import EXIT_PARTIAL, app
-from careerbot.embeddings import Embedder
+from careerbot.cli.app import EXIT_PARTIAL, app
+from careerbot.embedding.embedder import Embedder
 from careerbot.errors import CorpusError
 from careerbot.settings import Settings
 from tests.conftest import CORPUS, Site

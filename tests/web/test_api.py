@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from careerbot.bot import CareerBot
-from careerbot.embeddings import Embedder
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from careerbot.web.server import create_app
 

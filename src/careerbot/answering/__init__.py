@@ -3,7 +3,7 @@
 from careerbot.answering.base import Answerer, refusal
 from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.question import clean_question, follow_up_context
-from careerbot.answering.verify import CitationChecker
+from careerbot.answering.citations.checker import CitationChecker
 
 __all__ = [
     "Answerer",

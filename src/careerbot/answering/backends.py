@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from careerbot.answering.base import Answerer
 from careerbot.answering.extractive import ExtractiveAnswerer
-from careerbot.answering.verify import CitationChecker
-from careerbot.embeddings import Embedder
+from careerbot.answering.citations.checker import CitationChecker
+from careerbot.embedding.embedder import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from careerbot.answering.verify import CitationChecker
-from careerbot.embeddings import Embedder
+from careerbot.answering.citations.checker import CitationChecker
+from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from careerbot.text import content_words, split_sentences
 from careerbot.types import Answer, Passage

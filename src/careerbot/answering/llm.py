@@ -1,7 +1,7 @@
 """The generative answerer: a LangChain chat model writes, the citation checker verifies.
 
 Tokens are passed on as they arrive; once the model is done, the raw text goes through
-:class:`~careerbot.answering.verify.CitationChecker` and the verified Answer comes last. When
+:class:`~careerbot.answering.citations.checker.CitationChecker` and the verified Answer comes last. When
 the model fails in any way (server down, too slow, connection cut mid-answer, garbage, an empty
 answer, or an answer citing nothing), the reader gets the extractive answer instead, with a
 one-line notice saying why, and ``backend == "extractive"``. Never a stack trace: the cause is
@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 
 from careerbot.answering.base import Answerer
 from careerbot.answering.prompt import build_prompt, neutralise
-from careerbot.answering.verify import CitationChecker
+from careerbot.answering.citations.checker import CitationChecker
 from careerbot.errors import LLMError
 from careerbot.types import Answer, Passage
 

@@ -1,0 +1,104 @@
+"""LangChain's view of the chunk store, for ``langchain_core.indexing.index`` to write through.
+
+Embedding happens here, so this is where unchanged text is caught: a chunk whose text (content
+hash) is already stored reuses the stored vector, even when its metadata (a date, a link) moved
+it to a new key. ``embedded`` counts the texts that really went through the model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+from careerbot.embedding.embedder import Embedder
+from careerbot.store.chroma import ChunkStore
+
+
+class ChunkVectorStore(VectorStore):
+    """A LangChain ``VectorStore`` over :class:`ChunkStore` that counts real embeddings."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        *,
+        reuse_vectors: bool = True,
+        on_write: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.reuse_vectors = reuse_vectors
+        self.on_write = on_write
+        self.embedded = 0
+
+    @property
+    def embeddings(self) -> Embeddings:
+        """The model used for writes and searches."""
+        return self.embedder.as_langchain()
+
+    def add_documents(
+        self, documents: list[Document], ids: list[str] | None = None, **kwargs: Any
+    ) -> list[str]:
+        """Write documents (``page_content`` is the text to embed), reusing stored vectors."""
+        ids = ids or [str(d.id) for d in documents]
+        hashes = [str(d.metadata["content_hash"]) for d in documents]
+        vectors = self.store.vectors_for(hashes) if self.reuse_vectors else {}
+        todo = {h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors}
+        if todo:
+            fresh = self.embedder.encode(list(todo.values()))
+            vectors.update(zip(todo, fresh, strict=True))
+            self.embedded += len(todo)
+        self.store.upsert(
+            ids,
+            [d.page_content for d in documents],
+            [dict(d.metadata) for d in documents],
+            np.stack([vectors[h] for h in hashes]),
+        )
+        if self.on_write:
+            self.on_write(len(documents))
+        return ids
+
+    def add_texts(
+        self,
+        texts: Iterable[str],
+        metadatas: list[dict[str, Any]] | None = None,
+        *,
+        ids: list[str] | None = None,
+        **kwargs: Any,
+    ) -> list[str]:
+        """LangChain interface: texts with metadata that carries a ``content_hash``."""
+        texts = list(texts)
+        metadatas = metadatas or [{} for _ in texts]
+        docs = [Document(page_content=t, metadata=m) for t, m in zip(texts, metadatas, strict=True)]
+        return self.add_documents(docs, ids=ids)
+
+    def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
+        """Remove documents by id."""
+        self.store.delete(ids or [])
+        return True
+
+    def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
+        """The ``k`` chunks nearest to ``query``."""
+        hits = self.store.query(self.embedder.encode([query])[0], k)
+        return [Document(page_content=h.text, metadata=h.metadata, id=h.id) for h in hits]
+
+    @classmethod
+    def from_texts(
+        cls,
+        texts: list[str],
+        embedding: Embeddings,
+        metadatas: list[dict[str, Any]] | None = None,
+        **kwargs: Any,
+    ) -> ChunkVectorStore:
+        """Not supported: build one from a ChunkStore and an Embedder."""
+        raise NotImplementedError("Use ChunkVectorStore(ChunkStore(...), Embedder())")
+
+
+def documents_for(rows: Sequence[tuple[str, str, dict[str, Any]]]) -> list[Document]:
+    """Stored ``(id, text, metadata)`` rows back as Documents (to re-feed kept chunks)."""
+    return [Document(page_content=text, metadata=meta, id=i) for i, text, meta in rows]

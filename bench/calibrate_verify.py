@@ -34,7 +34,9 @@ from pathlib import Path
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.answering.citations import checker as verify
+from careerbot.answering.citations.markers import parse
 from careerbot.answering.citations.checker import CitationChecker, Support
+from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.run import load_gold
@@ -115,7 +117,7 @@ def build_pairs(bot: CareerBot, checker: CitationChecker, sections: list[tuple[s
         if answer.refused:
             continue
         by_label = {p.label: p for p in answer.passages}
-        for line in verify.parse(answer.text, len(answer.citations)):
+        for line in parse(answer.text, len(answer.citations)):
             for s in line.sentences:
                 for i in s.cited:
                     pairs.append(("extract", s.claim, by_label[answer.citations[i].label]))
@@ -193,7 +195,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), corpus_dir=REPO / "corpus")
         bot = CareerBot(settings, embedder=embedder)
-        checker = CitationChecker(embedder, settings)
+        checker = CitationChecker(VectorCache(embedder), settings)
         sections = section_passages(settings.corpus_dir, settings)
         start = time.perf_counter()
         pairs = build_pairs(bot, checker, sections)

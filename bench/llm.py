@@ -33,7 +33,7 @@ import careerbot  # noqa: F401  (offline switches)
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.prompt import build_prompt
 from careerbot.answering.question import clean_question
-from careerbot.answering.citations.checker import claims
+from careerbot.answering.citations.markers import claims
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.run import load_gold

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careerbot.answering import Answerer, clean_question, follow_up_context, refusal
-from careerbot.answering.backends import build_backend
+from careerbot.answering.backends import choose_answerer
 from careerbot.answering.question import Message
 from careerbot.embedding.embedder import Embedder
 from careerbot.store.chroma import ChunkStore
@@ -67,8 +67,8 @@ class CareerBot:
         # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
         self.condenser: Condenser | None = None
         if answerer is None:
-            backend = build_backend(self.settings, self.embedder)
-            answerer, self.condenser = backend.answerer, backend.condenser
+            choice = choose_answerer(self.settings, self.embedder)
+            answerer, self.condenser = choice.answerer, choice.condenser
         self.answerer: Answerer = answerer
 
     def ingest(

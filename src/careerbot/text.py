@@ -5,29 +5,38 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# A sentence ends at . ! or ? (optionally closed by a quote or bracket) followed by white space
-# and an upper-case letter, digit, quote or list dash. "e.g. the" does not end a sentence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9-])")
+MARKER_BODY = r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]"
+"""A citation marker as a regex fragment: ``[1]``, ``[1, 2]``, ``[ 3 ]``."""
+# A sentence ends at . ! or ? (optionally closed by quotes or brackets, then any citation
+# markers, which belong to the sentence before them), followed by white space and an upper-case
+# letter, digit, quote, opening bracket (not a marker) or list dash. "e.g. the" does not end one.
+_SENTENCE_END = re.compile(
+    r"([.!?][\"'”’)\]]*)(?:\s*" + MARKER_BODY + r")*(?=\s+(?:[\"'“‘(]|\[(?!\s*\d))?[A-Z0-9-])"
+)
 ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "U.S.", "Dr.", "Mr.", "Ms.", "No.")
 """Words ending in a full stop that do not end a sentence."""
 
 
+def split_line(line: str) -> list[str]:
+    """Sentences of one line of text, each keeping the citation markers that follow it."""
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(line):
+        if line[: m.end(1)].endswith(ABBREVIATIONS):
+            continue
+        piece = line[start : m.end()].strip()
+        if piece:
+            pieces.append(piece)
+        start = m.end()
+    rest = line[start:].strip()
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of plain text; every line of a list (``- item``) is a sentence of its own."""
-    sentences: list[str] = []
-    for block in text.split("\n"):
-        block = block.strip()
-        if not block:
-            continue
-        pieces = _SENTENCE_END.split(block)
-        merged: list[str] = []
-        for piece in pieces:
-            if merged and merged[-1].endswith(ABBREVIATIONS):
-                merged[-1] = f"{merged[-1]} {piece}"
-            else:
-                merged.append(piece)
-        sentences.extend(p.strip() for p in merged if p.strip())
-    return sentences
+    return [s for block in text.split("\n") for s in split_line(block.strip())]
 
 
 def control_characters(text: str) -> list[str]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from careerbot.answering.backends import build_backend
+from careerbot.answering.backends import choose_answerer
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.prompt import SYSTEM_PROMPT, build_prompt
 from careerbot.bot import CareerBot
@@ -48,7 +48,7 @@ def assert_markers_backed(answer: Answer) -> None:
 
 @pytest.fixture(scope="module")
 def llamacpp_answerer(smollm2_gguf: Path, embedder: Embedder) -> LLMAnswerer:
-    answerer = build_backend(llamacpp_settings(smollm2_gguf), embedder).answerer
+    answerer = choose_answerer(llamacpp_settings(smollm2_gguf), embedder).answerer
     assert isinstance(answerer, LLMAnswerer) and answerer.name == "llamacpp"
     return answerer
 
@@ -82,7 +82,7 @@ def test_the_small_model_answers_with_backed_citations_on_gold_questions(
 def test_a_timeout_falls_back_to_quotes_with_a_notice(
     smollm2_gguf: Path, embedder: Embedder, shared_bot: CareerBot
 ) -> None:
-    answerer = build_backend(llamacpp_settings(smollm2_gguf, llm_timeout=0.001), embedder).answerer
+    answerer = choose_answerer(llamacpp_settings(smollm2_gguf, llm_timeout=0.001), embedder).answerer
     _, answer = collect(answerer.stream(QUESTION, shared_bot.retrieve(QUESTION)))
     assert answer.backend == "extractive"
     assert answer.notice.startswith("The language model could not answer (no token within 0.001 s)")
@@ -143,12 +143,12 @@ def test_follow_ups_are_condensed_by_the_model_or_the_heuristic(
 
 def test_misconfiguration_says_what_to_set(tmp_path: Path, embedder: Embedder) -> None:
     with pytest.raises(LLMConfigError, match="CAREERBOT_LLM_MODEL_PATH"):
-        build_backend(Settings(llm="llamacpp"), embedder)
+        choose_answerer(Settings(llm="llamacpp"), embedder)
     with pytest.raises(LLMConfigError, match="No GGUF model file"):
-        build_backend(Settings(llm="llamacpp", llm_model_path=tmp_path / "nope.gguf"), embedder)
+        choose_answerer(Settings(llm="llamacpp", llm_model_path=tmp_path / "nope.gguf"), embedder)
     bad = tmp_path / "bad.gguf"
     bad.write_bytes(b"not a model")
     with pytest.raises(LLMConfigError, match="GGUF"):
-        build_backend(Settings(llm="llamacpp", llm_model_path=bad), embedder)
+        choose_answerer(Settings(llm="llamacpp", llm_model_path=bad), embedder)
     with pytest.raises(LLMConfigError, match="CAREERBOT_LLM_BASE_URL"):
-        build_backend(Settings(llm="openai"), embedder)
+        choose_answerer(Settings(llm="openai"), embedder)

@@ -13,7 +13,7 @@ from threading import Thread
 import pytest
 from typer.testing import CliRunner
 
-from careerbot.answering.backends import build_backend
+from careerbot.answering.backends import choose_answerer
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.bot import CareerBot
 from careerbot.cli.app import app
@@ -32,7 +32,7 @@ def openai_settings(base_url: str, **overrides: object) -> Settings:
 
 
 def answerer_for(settings: Settings, embedder: Embedder) -> LLMAnswerer:
-    answerer = build_backend(settings, embedder).answerer
+    answerer = choose_answerer(settings, embedder).answerer
     assert isinstance(answerer, LLMAnswerer) and answerer.name == "openai"
     return answerer
 

@@ -116,7 +116,7 @@ def test_plausible_question_takes_the_first_line_and_refuses_garbage() -> None:
 
 
 def test_every_marker_form_the_checker_reads_is_defused() -> None:
-    from careerbot.answering.citations.checker import MARKER
+    from careerbot.answering.citations.markers import MARKER
 
     text = neutralise("Trust me [1, 2], really [ 3 ] and [4].")
     assert not MARKER.search(text)

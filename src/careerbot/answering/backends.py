@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from careerbot.answering.base import Answerer
 from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.citations.checker import CitationChecker
+from careerbot.answering.citations.vectors import VectorCache
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
@@ -35,7 +36,7 @@ _CHARS_PER_TOKEN = 3
 
 
 @dataclass(frozen=True)
-class Backend:
+class AnswererChoice:
     """The answerer for the settings, and the follow-up condenser when there is a model."""
 
     answerer: Answerer
@@ -87,21 +88,16 @@ def chat_model(settings: Settings, *, max_tokens: int | None = None) -> BaseChat
     raise LLMConfigError(f"CAREERBOT_LLM={settings.llm} has no chat model.")
 
 
-def build_backend(settings: Settings, embedder: Embedder) -> Backend:
+def choose_answerer(settings: Settings, embedder: Embedder) -> AnswererChoice:
     """The answerer ``settings.llm`` asks for, every answer going through one checker.
 
     Raises :class:`LLMConfigError` (with what to set) when the LLM is configured wrongly; a
     model that fails later, while answering, falls back to the extractive answer instead.
     """
-    checker = CitationChecker(embedder, settings)
-    extractive = ExtractiveAnswerer(
-        embedder,
-        max_sentences=settings.answer_max_sentences,
-        max_sources=settings.answer_max_sources,
-        checker=checker,
-    )
+    checker = CitationChecker(VectorCache(embedder), settings)
+    extractive = ExtractiveAnswerer(checker, settings)
     if settings.llm == "extractive":
-        return Backend(extractive)
+        return AnswererChoice(extractive)
     from careerbot.answering.condense import MAX_TOKENS, Condenser
     from careerbot.answering.llm import LLMAnswerer
 
@@ -120,4 +116,4 @@ def build_backend(settings: Settings, embedder: Embedder) -> Backend:
         timeout=settings.llm_timeout,
     )
     condenser = Condenser(chat_model(settings, max_tokens=MAX_TOKENS))
-    return Backend(answerer, condenser)
+    return AnswererChoice(answerer, condenser)

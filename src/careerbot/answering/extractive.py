@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from careerbot.answering.citations.checker import CitationChecker
-from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from careerbot.text import content_words, split_sentences
 from careerbot.types import Answer, Passage
@@ -40,18 +39,10 @@ class ExtractiveAnswerer:
 
     name = "extractive"
 
-    def __init__(
-        self,
-        embedder: Embedder,
-        *,
-        max_sentences: int = 4,
-        max_sources: int = 3,
-        checker: CitationChecker | None = None,
-    ) -> None:
-        self.embedder = embedder
-        self.max_sentences = max_sentences
-        self.max_sources = max_sources
-        self.checker = checker or CitationChecker(embedder, Settings())
+    def __init__(self, checker: CitationChecker, settings: Settings) -> None:
+        self.checker = checker
+        self.max_sentences = settings.answer_max_sentences
+        self.max_sources = settings.answer_max_sources
 
     def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
         """An answer built from the passages' best sentences."""
@@ -108,7 +99,7 @@ class ExtractiveAnswerer:
         return chosen
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
-        return self.checker.cache.vectors(texts)
+        return self.checker.vectors.vectors(texts)
 
 
 def _paragraphs(lines: list[str], ordered: list[_Candidate]) -> str:

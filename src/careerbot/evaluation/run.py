@@ -138,7 +138,7 @@ def ranking_metrics(ranks: Sequence[int | None]) -> dict[str, float]:
 
 def support(answer: Answer) -> list[float]:
     """For each marked sentence: the share of its words found in the sections it cites."""
-    from careerbot.answering.citations.checker import parse
+    from careerbot.answering.citations.markers import parse
 
     texts = {(p.title, p.section): p.text for p in answer.passages}
     cited = [content_words(texts.get((c.title, c.section), "")) for c in answer.citations]
@@ -154,7 +154,7 @@ def support(answer: Answer) -> list[float]:
 
 def flagged_counts(answer: Answer) -> tuple[int, int]:
     """``(flagged or dropped, all)`` sentences of an answer, whatever its backend."""
-    from careerbot.answering.citations.checker import claims
+    from careerbot.answering.citations.markers import claims
 
     total = len(claims(answer.text)) + len(answer.dropped)
     return len(answer.flagged) + len(answer.dropped), total

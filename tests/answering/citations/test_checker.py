@@ -8,7 +8,9 @@ import time
 
 import pytest
 
-from careerbot.answering.citations.checker import FLAG, CitationChecker, claims
+from careerbot.answering.citations.checker import FLAG, CitationChecker
+from careerbot.answering.citations.vectors import VectorCache
+from careerbot.answering.citations.markers import claims
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.run import load_gold
@@ -30,7 +32,7 @@ def passages(shared_bot: CareerBot) -> list[Passage]:
 
 @pytest.fixture
 def checker(embedder: Embedder, settings: Settings) -> CitationChecker:
-    return CitationChecker(embedder, settings)
+    return CitationChecker(VectorCache(embedder), settings)
 
 
 def first_sentence(p: Passage) -> str:
@@ -62,7 +64,7 @@ def test_a_quote_needs_no_embedding_but_a_paraphrase_is_compared(
 
     counting = Counting.__new__(Counting)
     counting.__dict__.update(embedder.__dict__)
-    checker = CitationChecker(counting, settings)
+    checker = CitationChecker(VectorCache(counting), settings)
     sentence = first_sentence(passages[0])
     (quote,) = checker.support([f"- {sentence}"], [[passages[0]]])
     assert quote.similarity == 1.0 and quote.overlap == 1.0 and quote.figures
@@ -120,12 +122,12 @@ def test_a_fabricated_sentence_citing_a_real_section_is_marked_or_dropped(
         "The best way to get promoted is to learn to bake sourdough bread at home.",  # off topic
     ]
     text = f"{good} [1] {made_up[0]} [1]\n\n{made_up[1]} [2]"
-    marked = CitationChecker(embedder, settings).check(text, passages, question=PAY, backend="t")
+    marked = CitationChecker(VectorCache(embedder), settings).check(text, passages, question=PAY, backend="t")
     assert marked.flagged == tuple(made_up) and marked.dropped == ()
     assert marked.text.count(FLAG) == 2 and good + " [1]" in marked.text
 
     drop = settings.model_copy(update={"verify_mode": "drop"})
-    dropped = CitationChecker(embedder, drop).check(text, passages, question=PAY, backend="t")
+    dropped = CitationChecker(VectorCache(embedder), drop).check(text, passages, question=PAY, backend="t")
     assert dropped.dropped == tuple(made_up) and dropped.flagged == ()
     assert dropped.text == f"{good} [1]"  # the emptied paragraph is gone too
     assert [c.section for c in dropped.citations] == [passages[0].section]  # [2] is unused now

@@ -39,7 +39,7 @@ from careerbot.answering.citations.checker import CitationChecker, Support
 from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 from careerbot.sources import load_corpus
 from careerbot.text import split_sentences

@@ -26,7 +26,7 @@ from bench.common import median, parse_size, pct, size_label
 from bench.distractors import cached_vectors, distractors
 from bench.sizes import distractor_metadata
 from careerbot.bot import CareerBot
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.store.chroma import ChunkStore, _forget_cached_clients
 from careerbot.settings import Settings
 

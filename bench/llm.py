@@ -36,7 +36,7 @@ from careerbot.answering.question import clean_question
 from careerbot.answering.citations.markers import claims
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -26,7 +26,7 @@ from bench.sizes import run_sizes
 from bench.throughput import run_throughput
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import BF16_MIN_TEXTS
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -42,7 +42,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter  # noqa: E40
 
 from careerbot.bot import CareerBot  # noqa: E402
 from careerbot.embedding.embedder import Embedder  # noqa: E402
-from careerbot.evaluation.run import GoldItem, load_gold  # noqa: E402
+from careerbot.evaluation.gold import GoldItem, load_gold  # noqa: E402
 from careerbot.settings import Settings  # noqa: E402
 from ingest import bulk_corpus  # noqa: E402  (bench/ingest.py, beside this file)
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import cloze_index, load_gold, rank_items
+from careerbot.evaluation.cloze import cloze_index, rank_items
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from pathlib import Path
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

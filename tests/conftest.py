@@ -18,7 +18,7 @@ import pytest
 import careerbot  # noqa: F401  (sets hub-offline variables before anything imports the hub)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent

@@ -7,6 +7,7 @@ retriever and the answerer, and builds the index from the corpus the first time.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,9 +164,10 @@ class CareerBot:
         if not passages or relevance(passages) < self.settings.min_relevance:
             answer = refusal(question, self.titles(), backend=self.answerer.name)
             yield answer.text
-            yield answer
+            yield replace(answer, question=question, passages=tuple(passages))
             return
-        yield from self.answerer.stream(question, passages)
+        for piece in self.answerer.stream(question, passages):
+            yield replace(piece, question=question) if isinstance(piece, Answer) else piece
 
     def standalone(self, question: str, history: Sequence[Message]) -> tuple[str, str | None]:
         """``(question, context)`` for retrieval: a follow-up rewritten by the language model

@@ -166,6 +166,9 @@ class Answer:
     backend: str = "extractive"
     query: str = ""
     """The standalone question actually searched (a follow-up is rewritten with its context)."""
+    question: str = ""
+    """The question this answers, as the bot understood it: a follow-up ("do they expire?")
+    reads with the topic it leans on ("do they expire? (cloud certifications)")."""
     passages: tuple[Passage, ...] = field(default=(), repr=False)
     """What retrieval returned, for inspection."""
     flagged: tuple[str, ...] = ()

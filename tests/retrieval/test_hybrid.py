@@ -10,7 +10,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.store.chroma import Hit
 from careerbot.retrieval.hybrid import mmr, section_url
 from careerbot.settings import Settings
@@ -105,7 +105,7 @@ def test_hybrid_beats_dense_on_recall_at_5(
     shared_bot: CareerBot, embedder: Embedder, tmp_path: Path
 ) -> None:
     """The reason hybrid is the default (README, "Retrieval quality"): measured, not assumed."""
-    from careerbot.evaluation.run import evaluate_cloze
+    from careerbot.evaluation.cloze import evaluate_cloze
 
     dense = CareerBot(
         shared_bot.settings.model_copy(update={"retrieval_mode": "dense"}),

@@ -30,7 +30,7 @@ from careerbot.settings import Settings
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
-    from careerbot.evaluation.run import GoldItem
+    from careerbot.evaluation.gold import GoldItem
 
 app = typer.Typer(
     help="careerbot: career answers from our articles, with the section of every claim.",
@@ -300,7 +300,9 @@ def eval_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure retrieval and answers on a gold set: recall, MRR, nDCG, refusals, citations."""
-    from careerbot.evaluation.run import evaluate, evaluate_cloze, load_gold
+    from careerbot.evaluation.cloze import evaluate_cloze
+    from careerbot.evaluation.gold import load_gold
+    from careerbot.evaluation.metrics import evaluate
 
     if cloze is not None:
         from careerbot.embedding.embedder import Embedder
@@ -338,7 +340,7 @@ def eval_command(
 
 
 def _print_calibration(bot: CareerBot, items: list[GoldItem], *, as_json: bool) -> None:
-    from careerbot.evaluation.run import recommended_threshold, refusal_curve
+    from careerbot.evaluation.metrics import recommended_threshold, refusal_curve
 
     points = _friendly(lambda: refusal_curve(bot, items))
     best = recommended_threshold(points)

@@ -13,7 +13,7 @@ from careerbot.answering.citations.vectors import VectorCache
 from careerbot.answering.citations.markers import claims
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.evaluation.run import load_gold
+from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 from careerbot.text import split_sentences
 from careerbot.types import Passage

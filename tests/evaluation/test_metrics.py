@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from careerbot.bot import CareerBot
 from careerbot.cli.app import app
-from careerbot.evaluation.run import EvalFileError, evaluate, load_gold, ranking_metrics
+from careerbot.evaluation.gold import EvalFileError, load_gold
+from careerbot.evaluation.metrics import evaluate, ranking_metrics
 from tests.conftest import GOLD
 
 # Floors set from the measured figures (README): a drop below any of them fails CI.
@@ -80,7 +81,7 @@ def test_eval_cli_json(tmp_path: Path) -> None:
 
 
 def test_inverse_cloze_is_deterministic_and_holds_the_sentence_out() -> None:
-    from careerbot.evaluation.run import cloze_set
+    from careerbot.evaluation.cloze import cloze_set
     from careerbot.sources import load_corpus
     from tests.conftest import CORPUS
 
@@ -103,7 +104,7 @@ def test_eval_cloze_cli() -> None:
 
 
 def test_refusal_calibration_recommends_the_configured_threshold(shared_bot: CareerBot) -> None:
-    from careerbot.evaluation.run import recommended_threshold, refusal_curve
+    from careerbot.evaluation.metrics import recommended_threshold, refusal_curve
 
     points = refusal_curve(shared_bot, load_gold(GOLD))
     assert [p.threshold for p in points] == sorted(p.threshold for p in points)

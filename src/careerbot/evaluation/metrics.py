@@ -1,88 +1,26 @@
-"""The evaluation harness: retrieval and answer quality on a gold set of questions.
-
-The gold set is JSON Lines, one question per line:
-
-    {"question": "...", "slug": "<article>", "section": "<Section as cited>"}
-    {"question": "...", "answerable": false}
+"""Retrieval and answer quality on a gold set.
 
 Metrics are at section level: Recall@1/3/5, MRR@10 and nDCG@10 for answerable questions;
 refusal precision and recall over all of them; citation validity (every cited section was among
 those retrieved) and lexical support (the share of each answer sentence's words that its cited
 section contains).
-
-An inverse-cloze set (:func:`cloze_set`) can be made from any corpus, so retrieval can be
-measured on text nobody here wrote questions for.
 """
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
-from careerbot.errors import CareerbotError
-from careerbot.settings import Settings
-from careerbot.sources import Corpus
-from careerbot.text import content_words, split_sentences
+from careerbot.evaluation.gold import GoldItem
+from careerbot.text import content_words
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
-    from careerbot.embedding.embedder import Embedder
     from careerbot.types import Answer
 
 DEPTH = 10
-
-
-class EvalFileError(CareerbotError):
-    """The gold file cannot be read; the message names the line."""
-
-
-@dataclass(frozen=True)
-class GoldItem:
-    """One question, and the section that answers it (None: the articles cannot)."""
-
-    question: str
-    slug: str | None = None
-    section: str | None = None
-    line: int = 0
-
-    @property
-    def answerable(self) -> bool:
-        """Whether the articles answer it."""
-        return self.slug is not None
-
-
-def load_gold(path: Path) -> list[GoldItem]:
-    """Read a gold file; raises :class:`EvalFileError` naming the first bad line."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"Cannot read the gold file {path}: {exc}") from exc
-    items = []
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(row, dict) or not isinstance(row.get("question"), str):
-            raise EvalFileError(f'{path}, line {n}: needs an object with a "question" string')
-        if row.get("answerable", True) is False:
-            items.append(GoldItem(row["question"], line=n))
-        elif isinstance(row.get("slug"), str) and isinstance(row.get("section"), str):
-            items.append(GoldItem(row["question"], row["slug"], row["section"], line=n))
-        else:
-            raise EvalFileError(
-                f'{path}, line {n}: give "slug" and "section", or "answerable": false'
-            )
-    if not items:
-        raise EvalFileError(f"{path} holds no questions")
-    return items
 
 
 @dataclass(frozen=True)
@@ -245,73 +183,3 @@ def recommended_threshold(points: Sequence[RefusalPoint], *, min_answered: float
     (refusing a question the articles answer is the worse mistake for a reader)."""
     ok = [p.threshold for p in points if p.answered_rate >= min_answered]
     return max(ok) if ok else min(p.threshold for p in points)
-
-
-def cloze_set(corpus: Corpus, *, min_words: int = 8) -> tuple[Corpus, list[GoldItem]]:
-    """An inverse-cloze set from any corpus, deterministically: from every section with three or
-    more sentences, the middle sentence of at least ``min_words`` words is held out of the text
-    and becomes the question whose answer is that section."""
-    items: list[GoldItem] = []
-    articles = []
-    for article in corpus.articles:
-        sections = []
-        for section in article.sections:
-            sentences = split_sentences(section.text)
-            eligible = [
-                i for i, s in enumerate(sentences)
-                if len(s.split()) >= min_words and not s.startswith("- ")
-            ]
-            if section.navigation or len(sentences) < 3 or not eligible:
-                sections.append(section)
-                continue
-            held = eligible[len(eligible) // 2]
-            items.append(GoldItem(sentences[held], article.slug, section.name))
-            rest = " ".join(s for i, s in enumerate(sentences) if i != held)
-            sections.append(replace(section, text=rest))
-        articles.append(replace(article, sections=tuple(sections)))
-    return replace(corpus, articles=tuple(articles)), items
-
-
-@contextmanager
-def cloze_index(
-    corpus_dir: Path, embedder: Embedder, settings: Settings
-) -> Iterator[tuple[Settings, list[GoldItem]]]:
-    """A throwaway index of ``corpus_dir``'s inverse-cloze text: yields settings pointing at it
-    (change ``retrieval_mode`` freely) and the held-out questions."""
-    import tempfile
-
-    from careerbot.store.chroma import ChunkStore
-    from careerbot.ingest.run import chunk_documents, corpus_chunks, record_key
-    from careerbot.sources import load_corpus
-    from careerbot.ingest.writer import ChunkVectorStore
-
-    held_out, items = cloze_set(
-        load_corpus(corpus_dir, navigation_headings=settings.navigation_headings)
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        scratch = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
-        store = ChunkStore(scratch, model_name=embedder.name, dimension=embedder.dimension)
-        docs = chunk_documents(corpus_chunks(held_out, embedder))
-        writer = ChunkVectorStore(store, embedder.for_documents(len(docs)))
-        writer.add_documents(docs, ids=[record_key(d) for d in docs])
-        store.mark_complete()
-        yield scratch, items
-
-
-def rank_items(bot: CareerBot, items: Sequence[GoldItem]) -> dict[str, float]:
-    """Ranking metrics of answerable ``items`` through ``bot.retrieve``."""
-    ranks = [
-        rank_of(i, [(p.slug, p.section) for p in bot.retrieve(i.question, k=DEPTH)])
-        for i in items
-        if i.answerable
-    ]
-    return {k: round(v, 4) for k, v in ranking_metrics(ranks).items()}
-
-
-def evaluate_cloze(corpus_dir: Path, embedder: Embedder, settings: Settings) -> dict[str, float]:
-    """Ranking metrics on the inverse-cloze set of ``corpus_dir``, in a throwaway index."""
-    from careerbot.bot import CareerBot
-
-    with cloze_index(corpus_dir, embedder, settings) as (scratch, items):
-        bot = CareerBot(scratch, embedder=embedder, build_if_missing=False)
-        return {"questions": float(len(items)), **rank_items(bot, items)}

@@ -1,0 +1,289 @@
+"""Answer quality as readers meet it: conversations, out-of-scope and false-premise questions.
+
+The sets live in ``eval/`` as JSON Lines, each row with a ``split`` (``dev`` to tune on,
+``test`` never tuned on):
+
+- ``conversations.jsonl``: ``{"id", "split", "turns": [{"user", "refuse", "expect":
+  [{"slug", "section"}], "must_mention": [["alt", ...], ...]}]}``. Turns are asked in order with
+  the bot's own answers as history, as a reader would see them.
+- ``out_of_scope.jsonl``: ``{"id", "split", "kind", "question", "missing"}``: to be refused.
+- ``false_premise.jsonl``: ``{"id", "split", "question", "premise", "expect", "correction"}``:
+  to be answered with the correction.
+
+A fact (``must_mention``, ``correction``) is a list of alternatives; it is mentioned when one of
+them occurs in the answer text (case-insensitive, markers and emphasis removed, white space
+collapsed).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from careerbot.evaluation.gold import EvalFileError
+
+if TYPE_CHECKING:
+    from careerbot.bot import CareerBot
+    from careerbot.types import Answer
+
+HIT_DEPTH = 3
+_CORRECTION = re.compile(
+    r"\b(?:actually|in fact|not quite|isn't right|is not right|not correct|incorrect|"
+    r"that's not|that is not|rather than|contrary)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One reader turn and what a good answer to it needs."""
+
+    user: str
+    refuse: bool
+    expect: tuple[tuple[str, str], ...]
+    must_mention: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A reader's conversation of two or more turns."""
+
+    id: str
+    split: str
+    turns: tuple[Turn, ...]
+
+
+@dataclass(frozen=True)
+class ReaderSets:
+    """The three sets, read from one folder."""
+
+    conversations: tuple[Conversation, ...]
+    out_of_scope: tuple[dict[str, Any], ...]
+    false_premise: tuple[dict[str, Any], ...]
+
+    def split(self, name: str) -> ReaderSets:
+        """Only the rows of one split (``dev``, ``test``); ``all`` keeps everything."""
+        if name == "all":
+            return self
+        return ReaderSets(
+            tuple(c for c in self.conversations if c.split == name),
+            tuple(r for r in self.out_of_scope if r["split"] == name),
+            tuple(r for r in self.false_premise if r["split"] == name),
+        )
+
+
+def _rows(path: Path) -> list[dict[str, Any]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise EvalFileError(f"Cannot read {path}: {exc}") from exc
+    rows = []
+    for n, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            row = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or row.get("split") not in ("dev", "test"):
+            raise EvalFileError(f'{path}, line {n}: needs an object with "split": dev|test')
+        rows.append(row)
+    return rows
+
+
+def _expect(rows: Iterable[dict[str, str]]) -> tuple[tuple[str, str], ...]:
+    return tuple((r["slug"], r["section"]) for r in rows)
+
+
+def _facts(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(alts) for alts in rows)
+
+
+def load_reader_sets(folder: Path) -> ReaderSets:
+    """Read ``conversations.jsonl``, ``out_of_scope.jsonl`` and ``false_premise.jsonl``."""
+    try:
+        conversations = tuple(
+            Conversation(
+                id=row["id"],
+                split=row["split"],
+                turns=tuple(
+                    Turn(
+                        user=t["user"],
+                        refuse=bool(t.get("refuse", False)),
+                        expect=_expect(t.get("expect", [])),
+                        must_mention=_facts(t.get("must_mention", [])),
+                    )
+                    for t in row["turns"]
+                ),
+            )
+            for row in _rows(folder / "conversations.jsonl")
+        )
+    except (KeyError, TypeError) as exc:
+        raise EvalFileError(f"{folder / 'conversations.jsonl'}: a row lacks {exc}") from exc
+    return ReaderSets(
+        conversations,
+        tuple(_rows(folder / "out_of_scope.jsonl")),
+        tuple(_rows(folder / "false_premise.jsonl")),
+    )
+
+
+def normalise(text: str) -> str:
+    """Answer text as facts are matched against it."""
+    text = re.sub(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]", " ", text)
+    text = re.sub(r"[*_`]", "", text)
+    return " ".join(text.lower().split())
+
+
+def mentioned(answer_text: str, facts: Sequence[Sequence[str]]) -> int:
+    """How many of ``facts`` the text mentions."""
+    text = normalise(answer_text)
+    return sum(any(normalise(alt) in text for alt in alts) for alts in facts)
+
+
+def hit(answer: Answer, expect: Sequence[tuple[str, str]], depth: int = HIT_DEPTH) -> bool:
+    """Whether an expected section is among the first ``depth`` sections retrieved."""
+    found = [(p.slug, p.section) for p in answer.passages[:depth]]
+    return any(e in found for e in expect)
+
+
+@dataclass
+class Case:
+    """One asked question and how it went, for the report's worst cases."""
+
+    kind: str
+    id: str
+    question: str
+    understood: str
+    refused: bool
+    ok: bool
+    detail: str
+    answer: str
+
+
+@dataclass
+class ReaderReport:
+    """Reader-facing quality on one split."""
+
+    split: str
+    first_hits: list[bool] = field(default_factory=list)
+    follow_hits: list[bool] = field(default_factory=list)
+    first_facts: list[tuple[int, int]] = field(default_factory=list)
+    follow_facts: list[tuple[int, int]] = field(default_factory=list)
+    answerable_refused: int = 0
+    answerable: int = 0
+    out_of_scope: int = 0
+    out_of_scope_refused: int = 0
+    premises: int = 0
+    premises_corrected: int = 0
+    premises_explicit: int = 0
+    cases: list[Case] = field(default_factory=list)
+
+    def figures(self) -> dict[str, float | int | str]:
+        """The headline figures (rates in 0..1)."""
+
+        def rate(xs: Sequence[bool]) -> float:
+            return sum(xs) / len(xs) if xs else 0.0
+
+        def facts(pairs: Sequence[tuple[int, int]]) -> float:
+            total = sum(t for _, t in pairs)
+            return sum(m for m, _ in pairs) / total if total else 0.0
+
+        refused = self.out_of_scope_refused + self.answerable_refused
+        return {
+            "split": self.split,
+            "first_turn_hit_at_3": round(rate(self.first_hits), 3),
+            "follow_up_hit_at_3": round(rate(self.follow_hits), 3),
+            "must_mention_first": round(facts(self.first_facts), 3),
+            "must_mention_follow_up": round(facts(self.follow_facts), 3),
+            "refusal_recall": round(self.out_of_scope_refused / (self.out_of_scope or 1), 3),
+            "refusal_precision": round(self.out_of_scope_refused / refused, 3) if refused else 1.0,
+            "answerable_refused": self.answerable_refused,
+            "answerable_refused_rate": round(self.answerable_refused / (self.answerable or 1), 3),
+            "answerable_turns": self.answerable,
+            "out_of_scope": self.out_of_scope,
+            "false_premises": self.premises,
+            "false_premises_corrected": self.premises_corrected,
+            "false_premises_explicit": self.premises_explicit,
+        }
+
+    def worst(self, n: int = 10) -> list[Case]:
+        """The failed cases, out-of-scope answers and refused answerable turns first."""
+        order = {"out_of_scope": 0, "refused": 1, "miss": 2, "facts": 3, "premise": 4}
+        failed = [c for c in self.cases if not c.ok]
+        return sorted(failed, key=lambda c: order.get(c.kind, 9))[:n]
+
+
+def _history(turns: Sequence[tuple[str, Answer]]) -> list[dict[str, str]]:
+    out = []
+    for user, answer in turns:
+        out += [{"role": "user", "content": user}, {"role": "assistant", "content": answer.text}]
+    return out
+
+
+def evaluate_readers(bot: CareerBot, sets: ReaderSets, split: str = "test") -> ReaderReport:
+    """Ask every question of one split through ``bot.ask`` and score the answers."""
+    sets = sets.split(split)
+    report = ReaderReport(split)
+    for conv in sets.conversations:
+        asked: list[tuple[str, Answer]] = []
+        for n, turn in enumerate(conv.turns):
+            answer = bot.ask(turn.user, history=_history(asked))
+            asked.append((turn.user, answer))
+            _score_turn(report, conv.id, n, turn, answer)
+    for row in sets.out_of_scope:
+        answer = bot.ask(row["question"])
+        _score_refusal(report, row["id"], row["question"], answer)
+    for row in sets.false_premise:
+        answer = bot.ask(row["question"])
+        correction = _facts(row["correction"])
+        found = mentioned(answer.text, correction) == len(correction) and not answer.refused
+        explicit = found and bool(_CORRECTION.search(answer.text))
+        report.premises += 1
+        report.premises_corrected += found
+        report.premises_explicit += explicit
+        report.answerable += 1
+        report.answerable_refused += answer.refused
+        report.cases.append(
+            Case("premise", row["id"], row["question"], answer.question, answer.refused,
+                 found, f"correction {correction}", answer.text)
+        )
+    return report
+
+
+def _score_refusal(report: ReaderReport, id_: str, question: str, answer: Answer) -> None:
+    report.out_of_scope += 1
+    report.out_of_scope_refused += answer.refused
+    top = answer.passages[0].section if answer.passages else "-"
+    report.cases.append(
+        Case("out_of_scope", id_, question, answer.question, answer.refused, answer.refused,
+             f"should be refused (top: {top})", answer.text)
+    )
+
+
+def _score_turn(report: ReaderReport, cid: str, n: int, turn: Turn, answer: Answer) -> None:
+    id_ = f"{cid}#{n + 1}"
+    if turn.refuse:
+        _score_refusal(report, id_, turn.user, answer)
+        return
+    report.answerable += 1
+    report.answerable_refused += answer.refused
+    got = hit(answer, turn.expect)
+    facts = (0 if answer.refused else mentioned(answer.text, turn.must_mention),
+             len(turn.must_mention))
+    (report.first_hits if n == 0 else report.follow_hits).append(got)
+    (report.first_facts if n == 0 else report.follow_facts).append(facts)
+    top = [p.section for p in answer.passages[:HIT_DEPTH]]
+    if answer.refused:
+        kind, ok, detail = "refused", False, f"answerable, refused (top: {top})"
+    elif not got:
+        kind, ok, detail = "miss", False, f"expected {list(turn.expect)}, got {top}"
+    else:
+        kind, ok = "facts", facts[0] == facts[1]
+        detail = f"mentions {facts[0]}/{facts[1]}: {list(turn.must_mention)}"
+    report.cases.append(
+        Case(kind, id_, turn.user, answer.question, answer.refused, ok, detail, answer.text)
+    )

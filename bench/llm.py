@@ -90,8 +90,7 @@ def main() -> None:
             # What CareerBot.stream runs before the model is called.
             start = time.perf_counter()
             q = clean_question(question, max_chars=settings.max_question_chars)
-            q, _ = bot.standalone(q, [])
-            passages = bot.retrieve(q, settings.top_k)  # standalone: no follow-up context
+            q, _, passages = bot.understand(q, [])  # standalone: no follow-up context
             prompt = build_prompt(q, passages, max_sources=answerer.max_sources,
                                   max_source_chars=answerer.max_source_chars)
             overhead.append(time.perf_counter() - start)

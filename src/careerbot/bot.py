@@ -11,15 +11,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerbot.answering import Answerer, clean_question, follow_up_context, refusal
+from careerbot.answering.answerability import Verdict, Vocabulary, best_similarity, decide
 from careerbot.answering.backends import choose_answerer
-from careerbot.answering.question import Message
+from careerbot.answering.base import Answerer
+from careerbot.answering.followup import FollowUp, conversation_context, is_follow_up
+from careerbot.answering.question import Message, clean_question
+from careerbot.answering.refusal import refusal
 from careerbot.embedding.embedder import Embedder
-from careerbot.store.chroma import ChunkStore
 from careerbot.ingest.plan import IngestReport, ProgressCallback
-from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.retrieval.hybrid import Retriever
+from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
 from careerbot.types import Answer, Passage
 
 # LangChain's indexing, runnables and tracers take about a second to import; the modules that
@@ -57,6 +60,7 @@ class CareerBot:
         )
         self.last_ingest: IngestReport | None = None
         self._titles: tuple[str, list[str]] | None = None
+        self._vocabulary: tuple[str, Vocabulary] | None = None
         self.lexical = (
             None if self.settings.retrieval_mode == "dense"
             else LexicalIndex(self.store, self.settings.data_dir / "lexical")
@@ -159,26 +163,73 @@ class CareerBot:
     def stream(self, question: str, history: Sequence[Message] = ()) -> Iterator[str | Answer]:
         """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
-        question, context = self.standalone(question, history)
-        passages = self._retriever.search(question, self.settings.top_k, context=context)
-        if not passages or relevance(passages) < self.settings.min_relevance:
-            answer = refusal(question, self.titles(), backend=self.answerer.name)
+        query, follow, passages = self.understand(question, history)
+        shown = f"{question} (about: {follow.topic})" if follow else question
+        verdict = self.verdict(question, passages, follow)
+        if not verdict.answerable:
+            answer = refusal(
+                query, self.titles(), backend=self.answerer.name, verdict=verdict,
+                passages=passages,
+            )
             yield answer.text
-            yield replace(answer, question=question, passages=tuple(passages))
+            yield replace(answer, question=shown)
             return
-        for piece in self.answerer.stream(question, passages):
-            yield replace(piece, question=question) if isinstance(piece, Answer) else piece
+        for piece in self.answerer.stream(query, passages):
+            yield replace(piece, question=shown) if isinstance(piece, Answer) else piece
 
-    def standalone(self, question: str, history: Sequence[Message]) -> tuple[str, str | None]:
-        """``(question, context)`` for retrieval: a follow-up rewritten by the language model
-        into a standalone question (context None), or, without a model or when it fails, the
-        question with the earlier question it leans on as context (the heuristic)."""
-        turns = self.settings.history_turns
-        context = follow_up_context(question, history, max_messages=turns)
-        if context is None or self.condenser is None:
-            return question, context
-        rewritten = self.condenser.condense(question, list(history)[-turns:])
-        return (rewritten, None) if rewritten else (question, context)
+    def verdict(
+        self, question: str, passages: Sequence[Passage], follow: FollowUp | None = None
+    ) -> Verdict:
+        """Whether the articles answer ``question`` (see :mod:`careerbot.answering.answerability`)."""
+        words = f"{question} {follow.context}" if follow else question
+        verdict = decide(
+            question, passages, self.vocabulary(),
+            min_relevance=self.settings.min_relevance,
+            confident_relevance=self.settings.confident_relevance,
+        )
+        if verdict.reason == "no_evidence" and follow is not None:
+            return decide(
+                words, passages, self.vocabulary(),
+                min_relevance=self.settings.min_relevance,
+                confident_relevance=self.settings.confident_relevance,
+            )
+        return verdict
+
+    def understand(
+        self, question: str, history: Sequence[Message] = ()
+    ) -> tuple[str, FollowUp | None, list[Passage]]:
+        """``(query, follow-up, passages)`` for a checked question: the question searched alone, or with the recent
+        conversation when it leans on it by form, or when it finds little alone but more with it.
+        With a model, a follow-up rewritten into a standalone question is used only when the
+        rewrite retrieves at least as well as the heuristic."""
+        k = self.settings.top_k
+        follow = conversation_context(history, max_messages=self.settings.history_turns)
+        if follow is None:
+            return question, None, self._retriever.search(question, k)
+        if not is_follow_up(question):
+            alone = self._retriever.search(question, k)
+            if alone and best_similarity(alone) >= self.settings.confident_relevance:
+                return question, None, alone
+            mixed = self._retriever.search(question, k, context=follow.context)
+            if not mixed or (alone and best_similarity(alone) >= best_similarity(mixed)):
+                return question, None, alone
+            return question, follow, mixed
+        mixed = self._retriever.search(question, k, context=follow.context)
+        if self.condenser is not None:
+            turns = self.settings.history_turns
+            rewritten = self.condenser.condense(question, list(history)[-turns:])
+            if rewritten:
+                found = self._retriever.search(rewritten, k)
+                if found and (not mixed or best_similarity(found) >= best_similarity(mixed)):
+                    return rewritten, follow, found
+        return question, follow, mixed
+
+    def vocabulary(self) -> Vocabulary:
+        """Every word the indexed sections use (read again only after an ingest)."""
+        stamp = self.store.stamp
+        if self._vocabulary is None or self._vocabulary[0] != stamp:
+            self._vocabulary = (stamp, Vocabulary(self.store.all_texts()[1]))
+        return self._vocabulary[1]
 
     def titles(self) -> list[str]:
         """Titles of the indexed articles (read again only after an ingest)."""
@@ -194,4 +245,4 @@ class CareerBot:
 def relevance(passages: Sequence[Passage]) -> float:
     """How well the best of ``passages`` matches the question: its cosine similarity (what
     ``min_relevance`` is compared with, whatever the ranking mode)."""
-    return max(p.score if p.similarity is None else p.similarity for p in passages)
+    return best_similarity(passages)

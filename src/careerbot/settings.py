@@ -125,11 +125,19 @@ class Settings(BaseSettings):
         "relevance for sections that differ from those already picked.",
     )
     min_relevance: float = Field(
-        0.30,
+        0.22,
         ge=-1.0,
         le=1.0,
         description="Cosine similarity the best section must reach, or the bot politely "
         "refuses. Calibrated on the gold set with `careerbot eval --calibrate` (see README).",
+    )
+    confident_relevance: float = Field(
+        0.45,
+        ge=-1.0,
+        le=1.0,
+        description="Below this cosine similarity a question must also share a content word "
+        "with the top sections to be answered; at or above it, and for a follow-up that finds "
+        "this much alone, similarity is enough. Calibrated on the dev split of `eval/`.",
     )
     answer_max_sentences: int = Field(
         4, ge=1, le=20, description="Most sentences in an extractive answer."

@@ -176,6 +176,8 @@ class Answer:
     text with a visible mark (``verify_mode=mark``)."""
     dropped: tuple[str, ...] = ()
     """Sentences the citation checker found unsupported and removed (``verify_mode=drop``)."""
+    suggestions: tuple[str, ...] = ()
+    """Questions the articles can answer, offered with a refusal."""
     notice: str = ""
     """One line for the reader when the answer is not what was asked for, e.g. the language
     model was unavailable and this is the extractive answer instead. Empty otherwise."""

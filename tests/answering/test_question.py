@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from careerbot.answering.question import clean_question, follow_up_context, is_follow_up
+from careerbot.answering.question import clean_question
 from careerbot.errors import QuestionError
 
 
@@ -25,30 +25,3 @@ def test_unusable_questions_get_a_clear_message(question: object, message: str) 
 
 def test_white_space_is_folded() -> None:
     assert clean_question("  What\n does it   pay? ", max_chars=2000) == "What does it pay?"
-
-
-@pytest.mark.parametrize(
-    ("question", "follow_up"),
-    [
-        ("and what about pay?", True),
-        ("Is it worth it?", True),
-        ("What about India?", True),
-        ("How does an ML engineer's pay compare with a data scientist's?", False),
-        ("Which cloud certification signals the most to employers?", False),
-    ],
-)
-def test_follow_ups_are_recognised(question: str, follow_up: bool) -> None:
-    assert is_follow_up(question) is follow_up
-
-
-def test_follow_up_context_is_the_last_user_question() -> None:
-    history = [
-        {"role": "user", "content": "What does an ML engineer do?"},
-        {"role": "assistant", "content": "They build production systems [1]."},
-        {"role": "user", "content": [{"type": "text", "text": "And a data scientist?"}]},
-        {"role": "assistant", "content": "Experiments [1]."},
-    ]
-    assert follow_up_context("and what about pay?", history, max_messages=6) == "And a data scientist?"
-    assert follow_up_context("and what about pay?", history, max_messages=0) is None
-    assert follow_up_context("Which cloud certification signals the most?", history, max_messages=6) is None
-    assert follow_up_context("and what about pay?", [], max_messages=6) is None

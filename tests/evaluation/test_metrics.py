@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from careerbot.settings import Settings
+
 import json
 import math
 from pathlib import Path
@@ -103,18 +105,20 @@ def test_eval_cloze_cli() -> None:
     assert figures["recall_at_5"] >= 0.40  # measured 0.444 (dense) on our five articles
 
 
-def test_refusal_calibration_recommends_the_configured_threshold(shared_bot: CareerBot) -> None:
+def test_the_configured_threshold_answers_every_gold_question(shared_bot: CareerBot) -> None:
+    """Similarity is one refusal signal among several (answerability.py); its floor, tuned on
+    the dev split of eval/, must still be no stricter than what the gold set allows."""
     from careerbot.evaluation.metrics import recommended_threshold, refusal_curve
 
     points = refusal_curve(shared_bot, load_gold(GOLD))
     assert [p.threshold for p in points] == sorted(p.threshold for p in points)
     recalls = [p.refusal_recall for p in points]
     assert recalls == sorted(recalls)  # a stricter threshold never refuses less
-    assert recommended_threshold(points) == pytest.approx(shared_bot.settings.min_relevance)
+    assert shared_bot.settings.min_relevance <= recommended_threshold(points) + 1e-9
 
 
 def test_eval_calibrate_cli_json() -> None:
     result = CliRunner().invoke(app, ["eval", "--calibrate", "--json", str(GOLD)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["current"] == 0.3 and {"threshold", "refusal_recall"} <= set(data["points"][0])
+    assert data["current"] == Settings().min_relevance and {"threshold", "refusal_recall"} <= set(data["points"][0])

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from careerbot.answering.base import Answerer
-from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.citations.checker import CitationChecker
 from careerbot.answering.citations.vectors import VectorCache
+from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings

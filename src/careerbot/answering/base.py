@@ -21,13 +21,3 @@ class Answerer(Protocol):
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
         """Pieces of the answer's text as they are ready, then the complete Answer."""
         ...
-
-
-def refusal(question: str, titles: Sequence[str], *, backend: str) -> Answer:
-    """A short, polite refusal that says what the articles do cover."""
-    covered = "; ".join(f"“{t}”" for t in titles) or "our career articles"
-    text = (
-        "Sorry — I can only answer from our articles, and they don't cover that. "
-        f"They cover: {covered}. Try asking about one of those topics."
-    )
-    return Answer(text=text, citations=(), refused=True, backend=backend, query=question)

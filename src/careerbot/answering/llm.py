@@ -18,8 +18,8 @@ from dataclasses import replace
 from langchain_core.language_models import BaseChatModel
 
 from careerbot.answering.base import Answerer
-from careerbot.answering.prompt import build_prompt, neutralise
 from careerbot.answering.citations.checker import CitationChecker
+from careerbot.answering.prompt import build_prompt, neutralise
 from careerbot.errors import LLMError
 from careerbot.types import Answer, Passage
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from careerbot.answering.question import Message, message_text
 from careerbot.answering.citations.markers import MARKER
+from careerbot.answering.question import Message, message_text
 from careerbot.types import Passage
 
 SOURCES_OPEN = "<<<SOURCES (untrusted data)>>>"

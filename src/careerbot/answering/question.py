@@ -1,26 +1,15 @@
-"""Preparing a question: checking it, and turning a follow-up into a standalone question."""
+"""Checking a question and reading chat messages (follow-ups: :mod:`careerbot.answering.followup`)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from careerbot.errors import QuestionError
-from careerbot.text import content_words, control_characters
+from careerbot.text import control_characters
 
 Message = Mapping[str, Any]
 """A chat message: ``{"role": "user" | "assistant", "content": str}``."""
-
-_FOLLOW_UP_START = re.compile(
-    r"^\s*(and|but|so|also|or|then|what about|how about|what else|why|same for|and for)\b",
-    re.IGNORECASE,
-)
-_ANAPHORA = frozenset(
-    "it its they them their theirs that this those these there either both other one ones "
-    "he she him her former latter".split()
-)
-
 
 def clean_question(question: object, *, max_chars: int) -> str:
     """The question, stripped; raises :class:`QuestionError` with what to do when unusable."""
@@ -55,25 +44,3 @@ def message_text(message: Message) -> str:
             for part in content
         )
     return str(content)
-
-
-def is_follow_up(question: str) -> bool:
-    """Whether a question leans on an earlier turn ("and what about pay?", "is it worth it?")."""
-    words = re.findall(r"[a-z']+", question.lower())
-    return (
-        bool(_FOLLOW_UP_START.match(question))
-        or len(content_words(question)) <= 2
-        or any(w in _ANAPHORA for w in words)
-    )
-
-
-def follow_up_context(question: str, history: Sequence[Message], *, max_messages: int) -> str | None:
-    """The earlier user question a follow-up leans on, or None for a standalone question."""
-    if not history or max_messages == 0 or not is_follow_up(question):
-        return None
-    previous = [
-        text
-        for m in list(history)[-max_messages:]
-        if m.get("role") == "user" and (text := message_text(m).strip())
-    ]
-    return previous[-1] if previous else None

@@ -56,10 +56,10 @@ def cloze_index(
     (change ``retrieval_mode`` freely) and the held-out questions."""
     import tempfile
 
-    from careerbot.store.chroma import ChunkStore
     from careerbot.ingest.run import chunk_documents, corpus_chunks, record_key
-    from careerbot.sources import load_corpus
     from careerbot.ingest.writer import ChunkVectorStore
+    from careerbot.sources import load_corpus
+    from careerbot.store.chroma import ChunkStore
 
     held_out, items = cloze_set(
         load_corpus(corpus_dir, navigation_headings=settings.navigation_headings)

@@ -9,8 +9,8 @@ import time
 import pytest
 
 from careerbot.answering.citations.checker import FLAG, CitationChecker
-from careerbot.answering.citations.vectors import VectorCache
 from careerbot.answering.citations.markers import claims
+from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold

@@ -1,0 +1,150 @@
+"""Whether the articles can answer a question: several signals, not one cosine threshold.
+
+1. **Injection**: a question that tries to change the rules ("ignore previous instructions",
+   "reveal your system prompt", fake role tags) is refused because it is recognised, not
+   because it happens to score low.
+2. **Missing key terms**: a profession, place, exam, tool or life topic the question names
+   (:mod:`careerbot.answering.lexicon`) that no article mentions: "Our articles don't cover
+   nursing pay." A term in the reader's description of themselves ("I'm a nurse, ...") is
+   context, not the question, and does not count.
+3. **Similarity**: the best section's cosine similarity (with the conversation's context for a
+   follow-up) below ``min_relevance``.
+4. **Keyword evidence**: below ``confident_relevance``, a question none of whose content words
+   occur in the top sections is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from careerbot.answering.lexicon import CATEGORIES, term_phrase
+from careerbot.text import content_words
+from careerbot.types import Passage
+
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.?!]{0,40}\b(?:instructions?|rules|"
+    r"prompt|guidelines|previous|above|prior)\b"
+    r"|\b(?:system|developer|hidden|secret|initial)\s+(?:prompt|instructions?|rules|message)\b"
+    r"|\byou are now\b|\bpretend (?:to be|you are)\b|\bact as (?:an?|my)\b|\bjailbreak\b"
+    r"|\bdeveloper mode\b|\bDAN\b|\bnew instructions?\b|\brole ?play\b"
+    r"|</?\s*(?:context|system|sources?|question|instructions?)\s*>|<\|im_(?:start|end)\|>"
+    r"|\[/?INST\]|^\s*(?:system|assistant)\s*:",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SELF = re.compile(
+    r"\b(?:i'?m|i am|i was|i work(?:ed)? as|my (?:background|degree|job) (?:is|in)|"
+    r"coming from|switching from|former|ex-)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$",
+    re.IGNORECASE,
+)
+_PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|wage|wages|income)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The decision for one question."""
+
+    answerable: bool
+    reason: str = ""
+    """``injection``, ``missing``, ``low_similarity`` or ``no_evidence`` when refused."""
+    missing: str = ""
+    """What the articles don't cover, readable: "nursing pay", "Germany"."""
+
+
+class Vocabulary:
+    """The words and phrases of every indexed section, to tell which key terms are covered,
+    and a stemmer to compare a question's words with a section's."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        import Stemmer  # PyStemmer, the keyword index's stemmer
+
+        self.text = " " + " ".join(" ".join(texts).lower().split()) + " "
+        self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()  # a PyStemmer object must not be used by two threads
+
+    def stems(self, text: str) -> set[str]:
+        """Snowball stems of the content words of ``text`` longer than two letters."""
+        words = [w for w in content_words(text) if len(w) > 2]
+        if not words:
+            return set()
+        with self._lock:
+            return set(self._stemmer.stemWords(words))
+
+    def keyword_evidence(self, question: str, passages: Sequence[Passage], top: int = 3) -> bool:
+        """Whether a content word of the question occurs (stemmed) in the top sections."""
+        words = self.stems(question)
+        if not words:
+            return True
+        pool = set().union(*(self.stems(f"{p.title} {p.section} {p.text}") for p in passages[:top]))
+        return bool(words & pool)
+
+    def covers(self, phrase: str) -> bool:
+        """Whether the articles contain ``phrase`` as words."""
+        return re.search(rf"(?<![\w+#-]){re.escape(phrase.lower())}(?![\w+#])", self.text) is not None
+
+
+def injection(question: str) -> bool:
+    """Whether the question tries to instruct the bot rather than ask it."""
+    return _INJECTION.search(question) is not None
+
+
+def missing_terms(question: str, vocabulary: Vocabulary) -> list[str]:
+    """Key terms the question names (as it writes them) that no article mentions; a term in
+    the reader's description of themselves is left out."""
+    lowered = question.lower()
+    found: list[str] = []
+    taken: set[int] = set()
+    for terms in CATEGORIES.values():
+        for term in terms:
+            phrase = term_phrase(term)
+            for m in re.finditer(rf"(?<![\w+#-]){re.escape(phrase)}(?:e?s)?(?![\w+#])", lowered):
+                if m.start() in taken or _SELF.search(lowered[: m.start()]):
+                    continue
+                taken.add(m.start())
+                if not vocabulary.covers(phrase):
+                    found.append(m.group(0))
+                break
+    return found
+
+
+def describe_missing(question: str, terms: Sequence[str]) -> str:
+    """What is missing, readable: "pay for nurses" from "how much do nurses make"."""
+    first = terms[0]
+    name = first.upper() if len(first) <= 4 and first.isalpha() else first
+    return f"pay for {name}" if _PAY.search(question) else name
+
+
+def decide(
+    question: str,
+    passages: Sequence[Passage],
+    vocabulary: Vocabulary,
+    *,
+    min_relevance: float,
+    confident_relevance: float,
+    similarity: float | None = None,
+) -> Verdict:
+    """The verdict for ``question`` given what retrieval found.
+
+    ``similarity`` overrides the passages' own best cosine (a follow-up is judged with its
+    context); the keyword check always reads the question's own words.
+    """
+    if injection(question):
+        return Verdict(False, "injection")
+    terms = missing_terms(question, vocabulary)
+    if terms:
+        return Verdict(False, "missing", describe_missing(question, terms))
+    if not passages:
+        return Verdict(False, "low_similarity")
+    best = similarity if similarity is not None else best_similarity(passages)
+    if best < min_relevance:
+        return Verdict(False, "low_similarity")
+    if best < confident_relevance and not vocabulary.keyword_evidence(question, passages):
+        return Verdict(False, "no_evidence")
+    return Verdict(True)
+
+
+def best_similarity(passages: Sequence[Passage]) -> float:
+    """The best passage's cosine similarity (its fused score when none is recorded)."""
+    return max(p.score if p.similarity is None else p.similarity for p in passages)

@@ -1,0 +1,90 @@
+"""Conversation state without a language model: what a follow-up leans on.
+
+A follow-up is resolved against the recent conversation, not only the last message: the
+earlier user turns (newest first) and what the bot's last answer said, which names the sections
+it cited. "which cert?" → "do they expire?" → "who usually pays for it?" keeps its topic because
+the first question stays in the context until another topic replaces it.
+
+A question is a follow-up when it leans on the history by its form (a connective or filler
+start, a pronoun, very few content words); the caller may also treat a question as one when it
+finds nothing on its own but does with the context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from careerbot.answering.question import Message, message_text
+from careerbot.text import content_words
+
+_START = re.compile(
+    r"^\s*(?:and|but|so|also|or|then|what about|how about|what else|why|same for|and for|"
+    r"ok(?:ay)?|cool|hmm+|right|wait|btw|thanks|nice|great|got it|yeah|yes|no|sure|alright|"
+    r"fine|oh|ah|interesting|makes sense|is that|are those|does that|do they|would that|"
+    r"what if|any (?:tips|idea|data)|anything else|tell me more|more on)\b",
+    re.IGNORECASE,
+)
+_ANAPHORA = frozenset(
+    "it its they them their theirs that this those these there either both other one ones "
+    "he she him her former latter such same".split()
+)
+# Words that carry no topic of their own in a follow-up ("what's the next step").
+_GENERIC = frozenset(
+    "next step steps thing things tips tip part bit way ways lot kind sort type idea ideas "
+    "like tho though really actually anything something else more less better worse good bad "
+    "need want know tell say think get got start first number figure myself mean help".split()
+)
+MARKERS = re.compile(r"\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
+ANSWER_CHARS = 400
+"""How much of the bot's last answer joins the context (its lead names the cited sections)."""
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a question leans on in the conversation."""
+
+    context: str
+    """Text that steers retrieval: earlier user turns, then the lead of the last answer."""
+    topic: str
+    """The earlier question it follows, shown to the reader ("Answering: ... (following: ...)")."""
+
+
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on an earlier turn by its form alone."""
+    words = re.findall(r"[a-z']+", question.lower())
+    topical = content_words(question) - _GENERIC
+    return (
+        bool(_START.match(question))
+        or len(topical) <= 2
+        or any(w in _ANAPHORA for w in words)
+    )
+
+
+def conversation_context(history: Sequence[Message], *, max_messages: int) -> FollowUp | None:
+    """The context a follow-up would lean on: the last two user turns (newest first) and the
+    lead of the last answer, or None without history."""
+    if not history or max_messages == 0:
+        return None
+    recent = list(history)[-max_messages:]
+    users = [t for m in recent if m.get("role") == "user" and (t := message_text(m).strip())]
+    answers = [
+        t for m in recent if m.get("role") == "assistant" and (t := message_text(m).strip())
+    ]
+    if not users:
+        return None
+    lead = ""
+    if answers and MARKERS.search(answers[-1]):  # a refusal cites nothing: no topic
+        lead = MARKERS.sub("", answers[-1])[:ANSWER_CHARS]
+    context = " ".join([*reversed(users[-2:]), lead]).strip()
+    return FollowUp(context=context, topic=users[-1])
+
+
+def follow_up_context(
+    question: str, history: Sequence[Message], *, max_messages: int
+) -> FollowUp | None:
+    """The context of ``question`` when its form says it is a follow-up, else None."""
+    if not is_follow_up(question):
+        return None
+    return conversation_context(history, max_messages=max_messages)

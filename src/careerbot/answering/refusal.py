@@ -1,0 +1,66 @@
+"""Refusals a reader can act on: what is missing, what the articles cover, what to ask instead."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from careerbot.answering.answerability import Verdict
+from careerbot.types import Answer, Passage
+
+_WH = re.compile(r"^(?:what|why|how|when|where|who|which|is|are|do|does|can|should)\b", re.I)
+SUGGESTIONS = 3
+
+
+def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str, ...]:
+    """Questions the articles can answer, from the sections nearest the refused question."""
+    out: list[str] = []
+    for p in passages:
+        heading = p.section.split(" › ")[-1]
+        if heading.lower() in ("introduction", "sources") or heading.startswith("Continue"):
+            continue
+        if _WH.match(heading):
+            question = heading.rstrip(".") + "?"
+        else:
+            question = f"What do the articles say about {heading[0].lower()}{heading[1:]}?"
+        if question not in out:
+            out.append(question)
+        if len(out) == n:
+            break
+    return tuple(out)
+
+
+def refusal(
+    question: str,
+    titles: Sequence[str],
+    *,
+    backend: str,
+    verdict: Verdict | None = None,
+    passages: Sequence[Passage] = (),
+) -> Answer:
+    """A short, polite refusal: why, what the articles do cover, and questions to try."""
+    verdict = verdict or Verdict(False, "low_similarity")
+    if verdict.reason == "injection":
+        why = (
+            "That reads as an instruction to change how I work, not a question; my rules stay "
+            "as they are, and I can only answer from our articles."
+        )
+    elif verdict.missing:
+        why = f"Our articles don't cover {verdict.missing}, and I can only answer from our articles."
+    else:
+        why = "Sorry — I can only answer from our articles, and they don't cover that."
+    covered = "; ".join(f"“{t}”" for t in titles) or "our career articles"
+    asks = suggestions(passages) if verdict.reason != "injection" else ()
+    text = f"{why} They cover: {covered}."
+    if asks:
+        text += " You could ask:\n" + "\n".join(f"- {q}" for q in asks)
+    return Answer(
+        text=text,
+        citations=(),
+        refused=True,
+        backend=backend,
+        query=question,
+        question=question,
+        passages=tuple(passages),
+        suggestions=asks,
+    )

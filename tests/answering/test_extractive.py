@@ -37,7 +37,11 @@ def test_sentences_are_quoted_verbatim_from_their_cited_section(shared_bot: Care
         answer = shared_bot.ask(question)
         by_n = {c.n: c for c in answer.citations}
         passages = {(p.title, p.section): p.text for p in answer.passages}
-        claims = re.findall(r"(.+?) \[(\d+)\]", answer.text.replace("\n", " "))
+        lines = answer.text.split("\n")
+        claims = [c for line in lines for c in re.findall(r"(.+?) \[(\d+)\]", line)]
+        for i, line in enumerate(lines):  # a list's lead-in comes with its list
+            if re.sub(r" \[\d+\]$", "", line).endswith(":"):
+                assert i + 1 < len(lines) and lines[i + 1].startswith("- "), line
         assert claims
         seen = set()
         for sentence, n in claims:
@@ -45,7 +49,6 @@ def test_sentences_are_quoted_verbatim_from_their_cited_section(shared_bot: Care
             citation = by_n[int(n)]
             assert sentence in split_sentences(passages[(citation.title, citation.section)])
             assert sentence not in seen, "repeated sentence"
-            assert not sentence.endswith(":"), "a list's lead-in quoted without its list"
             seen.add(sentence)
 
 

@@ -37,7 +37,7 @@ _GENERIC = frozenset(
     "need want know tell say think get got start first number figure myself mean help".split()
 )
 MARKERS = re.compile(r"\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
-ANSWER_CHARS = 400
+ANSWER_CHARS = 150
 """How much of the bot's last answer joins the context (its lead names the cited sections)."""
 
 

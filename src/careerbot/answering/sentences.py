@@ -1,0 +1,132 @@
+"""Sentences that stand alone, and what kind of sentence a question asks for.
+
+An extractive answer quotes sentences out of their paragraphs, so each quote must still mean
+what it meant there:
+
+- a sentence that leans on the one before it ("That is a strong reason…", "Neither hands out
+  jobs…", "Those tasks were…") brings that sentence along;
+- a list item brings its lead-in ("Certifications are not worth it when:"), which can flip its
+  meaning.
+
+A question's type says which sentence should lead: a figure for "how much", a directive for
+"which should I choose", steps for "how do I".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from careerbot.text import split_sentences
+
+_DEPENDENT = re.compile(
+    r"^(?:this|that|these|those|it|its|they|their|them|neither|both|either|such|so|but|"
+    r"however|then|also|even|still|yet|instead|otherwise|here|there|which|we call this|"
+    r"the same|in short|as a result|for that reason)\b",
+    re.IGNORECASE,
+)
+_FIGURE = re.compile(r"[$€£₹]\s?\d|\d+(?:[.,]\d+)?\s?(?:%|percent|k\b)|\b\d{2,3},\d{3}\b")
+_DIRECTIVE = re.compile(
+    r"\b(?:choose|pick|start with|go for|bias toward|should|prefer|we recommend|the answer)\b",
+    re.IGNORECASE,
+)
+_STEP = re.compile(r"^(?:-\s+)?(?:[A-Z][a-z]+)(?:\s|:)", re.UNICODE)
+_HOW_MUCH = re.compile(
+    r"\b(?:how much|salary|salaries|pay|paid|earn|median|wage|figure|number|percent|how many|"
+    r"how fast|growth|grow)\b",
+    re.IGNORECASE,
+)
+_WHICH = re.compile(
+    r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE
+)
+_HOW_DO = re.compile(r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I)
+_ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A sentence as quoted: the sentence, and the ones it needs before it."""
+
+    position: int
+    """Its index among the section's sentences."""
+    text: str
+    needs: tuple[int, ...] = ()
+    """Positions of the sentences that must come before it (antecedent, list lead-in)."""
+    lead_in: int | None = None
+    """Position of its list's lead-in, when it is a list item."""
+
+
+def is_list_item(sentence: str) -> bool:
+    """Whether a sentence is a Markdown list item."""
+    return sentence.startswith("- ")
+
+
+def leans_back(sentence: str) -> bool:
+    """Whether a sentence leans on the one before it (a pronoun or connective start)."""
+    body = sentence[2:] if is_list_item(sentence) else sentence
+    return _DEPENDENT.match(body.lstrip("\"'“‘(")) is not None
+
+
+def units(text: str) -> tuple[list[str], list[Unit]]:
+    """A section's sentences, and each non-lead-in sentence as a :class:`Unit`."""
+    sentences = split_sentences(text)
+    out: list[Unit] = []
+    lead: int | None = None
+    for i, s in enumerate(sentences):
+        if is_list_item(s):
+            needs = (lead,) if lead is not None else ()
+            out.append(Unit(i, s, needs, lead))
+            continue
+        lead = i if s.rstrip().endswith(":") else None
+        if lead is not None:
+            continue
+        if i > 0 and leans_back(s) and not sentences[i - 1].rstrip().endswith(":"):
+            out.append(Unit(i, s, (i - 1,)))
+        else:
+            out.append(Unit(i, s))
+    return sentences, out
+
+
+def type_bonus(question: str, sentence: str) -> float:
+    """How well a sentence fits what the question asks for (0 to 0.1)."""
+    bonus = 0.0
+    if _HOW_MUCH.search(question) and _FIGURE.search(sentence):
+        bonus += 0.1
+    if _WHICH.search(question) and _DIRECTIVE.search(sentence):
+        bonus += 0.06
+    if _HOW_DO.search(question) and (is_list_item(sentence) or _STEP.match(sentence)):
+        bonus += 0.04
+    return bonus
+
+
+def about_article(question: str) -> bool:
+    """Whether the question asks about an article itself (then its introduction may lead)."""
+    return _ABOUT_ARTICLE.search(question) is not None
+
+
+def figures(text: str) -> set[str]:
+    """The figures a text states, normalised (``$140k`` → ``140``, ``112,590`` → ``112590``)."""
+    out = set()
+    for m in re.finditer(r"\d+(?:[.,]\d+)*", text):
+        raw = m.group(0).replace(",", "").rstrip(".")
+        if len(raw) >= 2:
+            out.add(raw)
+    return out
+
+
+def question_parts(question: str, min_words: int = 1) -> list[str]:
+    """The parts of a question that asks several things ("pay and skills" → two)."""
+    from careerbot.text import content_words
+
+    pieces = [p.strip() for p in re.split(r"\?|;|\band also\b|\band\b|,\s*(?:and|or)?", question)]
+    parts = [p for p in pieces if len(content_words(p)) >= min_words]
+    return parts if len(parts) > 1 else [question]
+
+
+def stated_figures(question: str, sources: Sequence[str]) -> set[str]:
+    """Figures the question states that none of the sources contains (a possible false premise);
+    years are left out (readers name years as context)."""
+    pool = set().union(*(figures(s) for s in sources)) if sources else set()
+    stated = {f for f in figures(question) if not re.fullmatch(r"(?:19|20)\d\d", f)}
+    return {f for f in stated if f not in pool and f + "000" not in pool}

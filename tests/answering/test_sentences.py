@@ -1,0 +1,51 @@
+"""Quotes that stand alone: list items keep their lead-in, pronoun sentences their antecedent
+(on the real articles, and in real answers)."""
+
+from __future__ import annotations
+
+from careerbot.answering.sentences import leans_back, question_parts, stated_figures, units
+from careerbot.bot import CareerBot
+from careerbot.sources import load_corpus
+from tests.conftest import CORPUS
+
+
+def _section(slug: str, name: str) -> str:
+    corpus = load_corpus(CORPUS, navigation_headings=())
+    article = next(a for a in corpus.articles if a.slug == slug)
+    return next(s.text for s in article.sections if s.name == name)
+
+
+def test_a_list_item_keeps_its_lead_in() -> None:
+    text = _section("cloud-certifications-worth-it-2026", "When a certification pays off and when it does not")
+    sentences, found = units(text)
+    lead = sentences.index("It is usually not worth it when:")
+    items = [u for u in found if u.lead_in == lead]
+    assert items and all(u.text.startswith("- ") and u.needs == (lead,) for u in items)
+
+
+def test_a_pronoun_sentence_is_not_shown_alone() -> None:
+    text = _section("ml-engineer-vs-data-scientist-2026", "The AI-resilience angle")
+    sentences, found = units(text)
+    (unit,) = [u for u in found if u.text.startswith("That is a strong reason")]
+    assert unit.needs == (unit.position - 1,)
+    assert leans_back("Neither hands out jobs directly, but both show where investment is heading.")
+    assert not leans_back("Data scientists frame questions.")
+
+
+def test_answers_bring_the_lead_in_and_the_antecedent(shared_bot: CareerBot) -> None:
+    answer = shared_bot.ask("when is a cloud certification not worth it?")
+    lines = answer.text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("- ") and (i == 0 or not lines[i - 1].startswith("- ")):
+            assert lines[i - 1].rstrip(" [0123456789]").endswith(":"), answer.text
+    answer = shared_bot.ask("why should most new developers bias toward ML engineering?")
+    if "That is a strong reason" in answer.text:
+        before = answer.text.split("That is a strong reason")[0]
+        assert "less so" in before, answer.text  # the sentence it leans on comes first
+
+
+def test_question_parts_and_stated_figures() -> None:
+    assert len(question_parts("what is the pay and which skills matter?")) == 2
+    assert question_parts("what does an ML engineer do?") == ["what does an ML engineer do?"]
+    assert stated_figures("data scientists make $140k, right?", ["Data scientists: $112,590."]) == {"140"}
+    assert stated_figures("is it $112,590 in 2024?", ["Data scientists: $112,590."]) == set()

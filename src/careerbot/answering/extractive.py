@@ -43,7 +43,7 @@ INTRO_PENALTY = 0.2
 TOP_SECTION_BONUS = 0.05
 LEAD_IN_WORDS = 12
 """A lead-in this short is shown without a marker (the checker takes it for a connective)."""
-CORRECTION = "The articles give a different figure from the one in your question:"
+CORRECTION = "Not quite — the articles give a different figure:"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from careerbot.answering.backends import build_backend
 from careerbot.answering.question import Message
 from careerbot.embedding.embedder import Embedder
 from careerbot.store.chroma import ChunkStore
-from careerbot.ingest.plan import IngestReport, ProgressCallback
+from careerbot.ingest.report import IngestReport, ProgressCallback
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.retrieval.hybrid import Retriever
 from careerbot.settings import Settings

@@ -348,3 +348,22 @@ def test_a_bfloat16_ingest_writes_float32_close_vectors_into_the_same_collection
     exact = embedder.encode(list(got["documents"]))
     cosines = (stored * exact).sum(axis=1)
     assert float(cosines.min()) > 0.9999 and not np.array_equal(stored, exact)
+
+
+def test_an_already_loaded_corpus_is_ingested_through_the_same_plan(
+    settings: Settings, embedder: Embedder, indexed: ChunkStore
+) -> None:
+    from dataclasses import replace
+
+    from careerbot.ingest import IngestOptions, ingest_corpus
+    from careerbot.sources import load_corpus
+
+    corpus = load_corpus(CORPUS, navigation_headings=NAV)
+    again = ingest_corpus(corpus, indexed, embedder)
+    assert again.unchanged == again.chunks and again.embedded == 0 and again.deleted == 0
+    fewer = replace(corpus, articles=corpus.articles[1:])
+    plan = ingest_corpus(fewer, indexed, embedder, IngestOptions(dry_run=True))
+    assert plan.dry_run and plan.deleted > 0 and indexed.count() == again.chunks
+    report = ingest_corpus(fewer, indexed, embedder)
+    assert report.deleted == plan.deleted and indexed.count() == report.chunks
+    assert corpus.articles[0].title not in indexed.titles()

@@ -16,13 +16,14 @@ Messages to users still say "the index" for the collection: it is what they buil
 ``careerbot ingest``.
 """
 
-from careerbot.store.chroma import READ_PAGE_ROWS, ChunkStore, Hit
+from careerbot.store.chroma import READ_PAGE_ROWS, ChunkStore
 from careerbot.store.collection import (
     REBUILD_HINT,
     CollectionHandle,
     collection_name,
     forget_cached_clients,
 )
+from careerbot.store.hits import Hit
 from careerbot.store.records import SQLiteRecordManager, records_path
 from careerbot.store.recovery import set_aside_local_index
 from careerbot.store.schema import (

@@ -11,13 +11,14 @@ handle's error translation.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from careerbot.errors import IndexMissingError
 from careerbot.settings import Settings
 from careerbot.store import schema
 from careerbot.store.collection import CollectionHandle
+from careerbot.store.hits import Hit, query_hits, scored_hits
 from careerbot.store.sidecar import Sidecar
 
 if TYPE_CHECKING:
@@ -30,17 +31,6 @@ if TYPE_CHECKING:
 READ_PAGE_ROWS = 5000
 # Content hashes per lookup of stored vectors.
 HASHES_PER_READ = 500
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One nearest neighbour: a stored chunk and its cosine similarity to the query."""
-
-    id: str
-    text: str
-    metadata: dict[str, Any]
-    score: float
-    vector: np.ndarray | None = field(default=None, repr=False, compare=False)
 
 
 class ChunkStore:
@@ -187,17 +177,10 @@ class ChunkStore:
     def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
         """The given chunks as hits scored by cosine similarity to ``embedding``, with their
         vectors but without text and metadata (:meth:`with_contents` reads those)."""
-        import numpy as np
-
         if not ids:
             return []
         got = self._read(lambda: self.collection().get(ids=list(ids), include=["embeddings"]))
-        vectors = np.asarray(got["embeddings"], dtype=np.float32)
-        scores = vectors @ np.asarray(embedding, dtype=np.float32)
-        return [
-            Hit(id=i, text="", metadata={}, score=float(s), vector=v)
-            for i, s, v in zip(got["ids"], scores, vectors, strict=True)
-        ]
+        return scored_hits(got["ids"], got["embeddings"], embedding)
 
     def with_contents(self, hits: Sequence[Hit]) -> list[Hit]:
         """``hits`` (same order and scores) with their text and metadata read from the store;
@@ -243,8 +226,6 @@ class ChunkStore:
         (``with_vectors``: each hit carries its stored vector; ``contents=False``: hits without
         text and metadata, which cost Chroma more than the search itself at 100k chunks; see
         :meth:`with_contents`)."""
-        import numpy as np
-
         self.refresh_if_changed()
         collection = self.collection()
         if not self.is_complete():
@@ -260,23 +241,7 @@ class ChunkStore:
             "searched",
             lambda: collection.query(query_embeddings=[embedding], n_results=n, include=include),
         )
-        ids = res["ids"][0]
-        vectors = (
-            [np.asarray(v, dtype=np.float32) for v in res["embeddings"][0]]
-            if with_vectors
-            else [None] * len(ids)
-        )
-        return [
-            Hit(id=i, text=doc or "", metadata=dict(meta or {}), score=1.0 - float(dist), vector=v)
-            for i, doc, meta, dist, v in zip(
-                ids,
-                (res["documents"] or [[""] * len(ids)])[0],
-                (res["metadatas"] or [[{}] * len(ids)])[0],
-                (res["distances"] or [[]])[0],
-                vectors,
-                strict=True,
-            )
-        ]
+        return query_hits(res, with_vectors=with_vectors)
 
     # -- writes --------------------------------------------------------------------------
 

@@ -203,10 +203,9 @@ class ChunkStore:
         found: dict[str, np.ndarray] = {}
         for start in range(0, len(wanted), HASHES_PER_READ):
             part = wanted[start : start + HASHES_PER_READ]
+            where: Any = {schema.CONTENT_HASH: {"$in": part}}
             got = self._read(
-                lambda p=part: collection.get(
-                    where={schema.CONTENT_HASH: {"$in": p}}, include=["metadatas", "embeddings"]
-                )
+                lambda w=where: collection.get(where=w, include=["metadatas", "embeddings"])
             )
             for meta, vec in zip(got["metadatas"] or [], got["embeddings"], strict=True):
                 found[str((meta or {})[schema.CONTENT_HASH])] = np.asarray(vec, dtype=np.float32)
@@ -235,7 +234,8 @@ class ChunkStore:
         n = min(n, self._count_for_queries(collection))
         if n == 0:
             return []
-        include = (["documents", "metadatas"] if contents else []) + ["distances"]
+        include: Include = ["documents", "metadatas"] if contents else []
+        include += ["distances"]
         include += ["embeddings"] if with_vectors else []
         res = self.handle.guard(
             "searched",

@@ -140,11 +140,12 @@ class CollectionHandle:
                         raise IndexMissingError(
                             f"No index at {self.location} yet. Build it with: careerbot ingest"
                         )
+                    configuration: Any = {"hnsw": self.hnsw_configuration()}
                     found = self.guard(
                         "created",
                         lambda: self._client.create_collection(
                             self.name,
-                            configuration={"hnsw": self.hnsw_configuration()},
+                            configuration=configuration,
                             metadata={
                                 "model": self.model_name,
                                 "dimension": self.dimension,

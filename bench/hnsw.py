@@ -27,7 +27,8 @@ from bench.distractors import cached_vectors, distractors
 from bench.sizes import distractor_metadata
 from careerbot.bot import CareerBot
 from careerbot.evaluation.gold import load_gold
-from careerbot.store.chroma import ChunkStore, _forget_cached_clients
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.collection import forget_cached_clients
 from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
             build = time.perf_counter() - start
             position = {i: n for n, i in enumerate(ids)}
             for ef in efs:
-                _forget_cached_clients()  # a fresh process would open it like this
+                forget_cached_clients()  # a fresh process would open it like this
                 tuned = ChunkStore(settings.model_copy(update={"hnsw_ef_search": ef}),
                                    model_name=embedder.name, dimension=embedder.dimension)
                 assert tuned.collection().configuration["hnsw"]["ef_search"] == ef

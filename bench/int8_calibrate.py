@@ -26,7 +26,7 @@ import onnx
 
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.embedding.embedder import Embedder, bundled_model_path
-from careerbot.ingest.run import corpus_chunks
+from careerbot.ingest.plan import corpus_chunks
 from careerbot.embedding.onnx.model import OnnxModel, quantize
 from careerbot.embedding.onnx.smoothing import (
     RANGES_FILE,

@@ -18,7 +18,7 @@ from careerbot.answering.followup import FollowUp, conversation_context, is_foll
 from careerbot.answering.question import Message, clean_question
 from careerbot.answering.refusal import refusal
 from careerbot.embedding.embedder import Embedder
-from careerbot.ingest.plan import IngestReport, ProgressCallback
+from careerbot.ingest.report import IngestReport, ProgressCallback
 from careerbot.retrieval.hybrid import Retriever
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings

@@ -89,7 +89,7 @@ def test_langchain_interface(embedder: Embedder) -> None:
 @pytest.fixture(scope="module")
 def corpus_texts(embedder: Embedder) -> list[str]:
     """The texts ingest embeds for the real corpus."""
-    from careerbot.ingest.run import corpus_chunks
+    from careerbot.ingest.plan import corpus_chunks
     from careerbot.sources import load_corpus
     from tests.conftest import CORPUS
 
@@ -138,7 +138,7 @@ def test_onnx_fp32_gives_the_torch_vectors(
 def test_int8_is_close_but_gets_its_own_collection(
     embedder: Embedder, int8_embedder: Embedder, corpus_texts: list[str], settings: Settings
 ) -> None:
-    from careerbot.store.chroma import collection_name
+    from careerbot.store.collection import collection_name
 
     assert int8_embedder.backend == "onnx-int8"
     assert int8_embedder.name == "all-MiniLM-L6-v2-int8"

@@ -31,7 +31,7 @@ def fp32(model_cache: Path) -> OnnxModel:
 
 @pytest.fixture(scope="module")
 def texts(embedder: Embedder) -> list[str]:
-    from careerbot.ingest.run import corpus_chunks
+    from careerbot.ingest.plan import corpus_chunks
     from careerbot.sources import load_corpus
     from tests.conftest import CORPUS
 

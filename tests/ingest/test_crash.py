@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.store.chroma import ChunkStore, _forget_cached_clients
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.collection import forget_cached_clients
 from tests.conftest import CORPUS
 
 pytestmark = pytest.mark.slow
@@ -43,7 +44,7 @@ def bulk_corpus(root: Path, marker: str) -> Path:
 
 
 def open_store(settings: Settings, embedder: Embedder) -> ChunkStore:
-    _forget_cached_clients()  # see the other process's writes
+    forget_cached_clients()  # see the other process's writes
     return ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
 
 
@@ -66,7 +67,9 @@ def killed_ingest(corpus: Path, env: dict[str, str], records: Path, *, kill_at: 
     point in the middle of its writes, whatever the machine's speed."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "careerbot", "ingest", str(corpus), "--json"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 300
     while proc.poll() is None and time.monotonic() < deadline:
@@ -88,7 +91,9 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
     assert killed_ingest(v1, env, records, kill_at=32) == -signal.SIGKILL
     store = open_store(settings, embedder)
     assert not store.is_complete()
-    first = ingest(v1, store, embedder, navigation_headings=settings.navigation_headings, batch_size=16)
+    first = ingest(
+        v1, store, embedder, navigation_headings=settings.navigation_headings, batch_size=16
+    )
     assert store.is_complete() and first.chunks == store.count()
     v1_keys = set(keys(store))
     assert first.embedded < first.chunks  # what the killed run wrote was reused
@@ -96,7 +101,9 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
     # 2. Killed at several points of a run that changes every section.
     v2 = bulk_corpus(tmp_path / "v2", "Update:")
     (v2 / f"junior-developer-gap-2026-{COPIES - 1}.md").unlink()
-    v2_keys = v1_keys - {k for k in v1_keys if k.startswith(f"junior-developer-gap-2026-{COPIES - 1}#")}
+    v2_keys = v1_keys - {
+        k for k in v1_keys if k.startswith(f"junior-developer-gap-2026-{COPIES - 1}#")
+    }
     shutil.rmtree(v1)
     v2.rename(v1)  # the same folder, edited in place, as an editor would
     question = embedder.encode(["Which cloud certification should I get first?"])[0]
@@ -116,7 +123,9 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
 
     # 3. The next ingest finishes the job; the result equals a clean build.
     store = open_store(settings, embedder)
-    final = ingest(v1, store, embedder, navigation_headings=settings.navigation_headings, batch_size=16)
+    final = ingest(
+        v1, store, embedder, navigation_headings=settings.navigation_headings, batch_size=16
+    )
     assert final.errors == ()
     clean_settings = Settings(data_dir=tmp_path / "clean")
     clean = ChunkStore(clean_settings, model_name=embedder.name, dimension=embedder.dimension)

@@ -10,10 +10,10 @@ import pytest
 
 from careerbot.embedding.embedder import Embedder, native_bf16
 from careerbot.errors import CorpusError, IndexMissingError
-from careerbot.store.chroma import ChunkStore
 from careerbot.ingest.run import ingest
-from careerbot.store.records import SQLiteRecordManager
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.records import SQLiteRecordManager, records_path
 from tests.conftest import CORPUS
 
 NAV = Settings().navigation_headings
@@ -58,15 +58,22 @@ def test_first_ingest_stores_every_section_with_its_metadata(
     assert meta["title"].startswith("ML Engineer vs Data Scientist in 2026")
     assert meta["section"] == "How pay and demand differ"
     assert meta["anchor"] == "how-pay-and-demand-differ"
-    assert meta["canonical_url"] == "https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"
+    assert (
+        meta["canonical_url"]
+        == "https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"
+    )
     assert meta["updated"] == "2026-01-12"
     assert re.fullmatch(r"[0-9a-f]{32}", meta["content_hash"])
     assert meta["links_to"] == "ai-engineer-salary-2026"
-    assert not any(m["section"] in ("Sources", "Continue your decision path") for m in store.stored().values())
-    assert store.records_path.is_file()
+    assert not any(
+        m["section"] in ("Sources", "Continue your decision path") for m in store.stored().values()
+    )
+    assert records_path(store.settings).is_file()
 
 
-def test_ingesting_twice_changes_nothing(indexed: ChunkStore, embedder: Embedder, corpus_copy: Path) -> None:
+def test_ingesting_twice_changes_nothing(
+    indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
+) -> None:
     before = indexed.stored()
     stamp = indexed.stamp
     second = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
@@ -105,20 +112,29 @@ def test_a_new_date_updates_metadata_without_embedding(
     edit(corpus_copy / MAIN, "updated: 2026-01-12", "updated: 2026-03-01")
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert report.embedded == 0 and report.updated == 5
-    dates = {m["updated"] for m in indexed.stored().values() if m["slug"] == "ml-engineer-vs-data-scientist-2026"}
+    dates = {
+        m["updated"]
+        for m in indexed.stored().values()
+        if m["slug"] == "ml-engineer-vs-data-scientist-2026"
+    }
     assert dates == {"2026-03-01"}
 
 
-def test_removed_and_added_articles(indexed: ChunkStore, embedder: Embedder, corpus_copy: Path) -> None:
+def test_removed_and_added_articles(
+    indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
+) -> None:
     (corpus_copy / "junior-developer-gap-2026.md").unlink()
-    (corpus_copy / "new.md").write_text("---\nslug: new-guide\n---\n# New guide\n\n## Portfolios\n\nShip one model.\n")
+    (corpus_copy / "new.md").write_text(
+        "---\nslug: new-guide\n---\n# New guide\n\n## Portfolios\n\nShip one model.\n"
+    )
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert report.deleted == 8 and report.added == 1 and report.embedded == 1
     slugs = {m["slug"] for m in indexed.stored().values()}
     assert "junior-developer-gap-2026" not in slugs and "new-guide" in slugs
-    assert "The Junior Developer Gap: Why 2026 Is the Hardest and Most Important Year to Level Up › Introduction: removed" in [
-        str(c) for c in report.changes
-    ]
+    assert (
+        "The Junior Developer Gap: Why 2026 Is the Hardest and Most Important Year to Level Up › Introduction: removed"
+        in [str(c) for c in report.changes]
+    )
 
 
 def test_past_the_batch_size_nothing_is_duplicated_or_lost(
@@ -130,8 +146,11 @@ def test_past_the_batch_size_nothing_is_duplicated_or_lost(
     assert first.chunks > 4 * 8
     again = ingest(corpus_copy, store, embedder, navigation_headings=NAV, batch_size=4)
     assert (again.embedded, again.deleted) == (0, 0)
-    edit(corpus_copy / "cloud-certifications-worth-it-2026.md", "## Exam fees, renewals and study time",
-         "## Exam fees, renewals and study hours")
+    edit(
+        corpus_copy / "cloud-certifications-worth-it-2026.md",
+        "## Exam fees, renewals and study time",
+        "## Exam fees, renewals and study hours",
+    )
     third = ingest(corpus_copy, store, embedder, navigation_headings=NAV, batch_size=4)
     assert third.embedded == 1 and third.deleted == 1 and third.added == 1
     keys = Counter(m["chunk_key"] for m in store.stored().values())
@@ -150,18 +169,23 @@ def test_one_article_alone_uses_a_scoped_cleanup(
     assert report.articles == 1 and report.deleted == 1 and report.embedded == 0
     links = {m["article_links_to"] for m in indexed.stored().values() if m["source"] == MAIN}
     assert len(links) == 1 and set(links.pop().split(",")) == {  # resolved against the corpus
-        "ai-engineer-salary-2026", "junior-developer-gap-2026",
-        "cloud-certifications-worth-it-2026", "ai-ml-engineer-jobs-india-2026"}
+        "ai-engineer-salary-2026",
+        "junior-developer-gap-2026",
+        "cloud-certifications-worth-it-2026",
+        "ai-ml-engineer-jobs-india-2026",
+    }
     keys = by_key(indexed)
     assert "ml-engineer-vs-data-scientist-2026#the-ai-resilience-angle:0" not in keys
     assert any(k.startswith("junior-developer-gap-2026#") for k in keys)
 
 
-def test_dry_run_writes_nothing(indexed: ChunkStore, embedder: Embedder, corpus_copy: Path, settings: Settings) -> None:
+def test_dry_run_writes_nothing(
+    indexed: ChunkStore, embedder: Embedder, corpus_copy: Path, settings: Settings
+) -> None:
     edit(corpus_copy / MAIN, "Both pay well.", "Both pay very well.")
     (corpus_copy / "junior-developer-gap-2026.md").unlink()
     before = indexed.stored()
-    records = SQLiteRecordManager(indexed.name, indexed.records_path)
+    records = SQLiteRecordManager.for_collection(indexed.settings, indexed.name)
     keys_before = records.list_keys()
     plan = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV, dry_run=True)
     assert plan.dry_run and plan.embedded == 1 and plan.deleted == 8
@@ -175,7 +199,7 @@ def test_a_lost_record_file_costs_no_embeddings_and_no_duplicates(
     indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
 ) -> None:
     count = indexed.count()
-    indexed.records_path.unlink()
+    records_path(indexed.settings).unlink()
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert report.embedded == 0 and indexed.count() == count
 
@@ -190,8 +214,15 @@ def test_a_file_that_breaks_keeps_its_indexed_sections(
     (corpus_copy / "noheadings.md").write_text("Just words.\n")
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert len(report.errors) == 4
-    assert all(any(name in e for e in report.errors) for name in
-               ("cloud-certifications-worth-it-2026.md", "latin1.md", "dupe.md", "noheadings.md"))
+    assert all(
+        any(name in e for e in report.errors)
+        for name in (
+            "cloud-certifications-worth-it-2026.md",
+            "latin1.md",
+            "dupe.md",
+            "noheadings.md",
+        )
+    )
     assert report.deleted == 0 and report.embedded == 0
     assert indexed.stored() == before
 
@@ -230,9 +261,19 @@ def test_a_new_model_builds_its_own_collection_and_serves_only_when_complete(
     report = ingest(corpus_copy, new_store, small, navigation_headings=NAV, batch_size=4)
     assert new_store.is_complete()
     assert report.embedded == new_store.count() - written  # what the crash wrote is reused
-    dims = {len(v) for v in new_store.vectors_for({m["content_hash"] for m in new_store.stored().values()}).values()}
+    dims = {
+        len(v)
+        for v in new_store.vectors_for(
+            {m["content_hash"] for m in new_store.stored().values()}
+        ).values()
+    }
     assert dims == {128}
-    assert {len(v) for v in indexed.vectors_for({m["content_hash"] for m in indexed.stored().values()}).values()} == {384}
+    assert {
+        len(v)
+        for v in indexed.vectors_for(
+            {m["content_hash"] for m in indexed.stored().values()}
+        ).values()
+    } == {384}
 
 
 def test_link_graph_matches_the_markdown_links(indexed: ChunkStore) -> None:
@@ -242,7 +283,9 @@ def test_link_graph_matches_the_markdown_links(indexed: ChunkStore) -> None:
         from_index.setdefault(meta["slug"], set()).update(targets)
     # An independent reading of the raw files: every link to a corpus article's url.
     pattern = re.compile(r"\]\(https://careers\.example\.com/articles/([a-z0-9-]+)")
-    from_text = {p.stem: set(pattern.findall(p.read_text())) - {p.stem} for p in CORPUS.glob("*.md")}
+    from_text = {
+        p.stem: set(pattern.findall(p.read_text())) - {p.stem} for p in CORPUS.glob("*.md")
+    }
     assert from_index == from_text
     assert all(len(targets) >= 4 for targets in from_index.values())
 
@@ -275,10 +318,18 @@ def test_a_subfolder_or_file_inside_the_corpus_narrows_the_run(
     assert report.articles == 1 and report.deleted == 8  # only the removed guide's chunks
     left = {m["source"] for m in store.stored().values()}
     assert MAIN in left and "guides/cloud-certifications-worth-it-2026.md" not in left
-    report = ingest(corpus_copy, store, embedder, only=guides / "ai-engineer-salary-2026.md",
-                    navigation_headings=NAV)
-    assert report.embedded == 0 and report.deleted == 0 and max(Counter(
-        m["chunk_key"] for m in store.stored().values()).values()) == 1
+    report = ingest(
+        corpus_copy,
+        store,
+        embedder,
+        only=guides / "ai-engineer-salary-2026.md",
+        navigation_headings=NAV,
+    )
+    assert (
+        report.embedded == 0
+        and report.deleted == 0
+        and max(Counter(m["chunk_key"] for m in store.stored().values()).values()) == 1
+    )
     with pytest.raises(CorpusError, match="not inside the corpus folder"):
         ingest(corpus_copy, store, embedder, only=CORPUS / MAIN, navigation_headings=NAV)
 
@@ -297,3 +348,22 @@ def test_a_bfloat16_ingest_writes_float32_close_vectors_into_the_same_collection
     exact = embedder.encode(list(got["documents"]))
     cosines = (stored * exact).sum(axis=1)
     assert float(cosines.min()) > 0.9999 and not np.array_equal(stored, exact)
+
+
+def test_an_already_loaded_corpus_is_ingested_through_the_same_plan(
+    settings: Settings, embedder: Embedder, indexed: ChunkStore
+) -> None:
+    from dataclasses import replace
+
+    from careerbot.ingest import IngestOptions, ingest_corpus
+    from careerbot.sources import load_corpus
+
+    corpus = load_corpus(CORPUS, navigation_headings=NAV)
+    again = ingest_corpus(corpus, indexed, embedder)
+    assert again.unchanged == again.chunks and again.embedded == 0 and again.deleted == 0
+    fewer = replace(corpus, articles=corpus.articles[1:])
+    plan = ingest_corpus(fewer, indexed, embedder, IngestOptions(dry_run=True))
+    assert plan.dry_run and plan.deleted > 0 and indexed.count() == again.chunks
+    report = ingest_corpus(fewer, indexed, embedder)
+    assert report.deleted == plan.deleted and indexed.count() == report.chunks
+    assert corpus.articles[0].title not in indexed.titles()

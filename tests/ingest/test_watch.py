@@ -47,7 +47,10 @@ def test_watch_reingests_after_edits(tmp_path: Path) -> None:
     env = {**os.environ, "CAREERBOT_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "careerbot", "ingest", str(corpus), "--watch", "--json"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     watching = threading.Event()
 

@@ -12,7 +12,8 @@ from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold
 from careerbot.store.chroma import Hit
-from careerbot.retrieval.hybrid import mmr, section_url
+from careerbot.links import section_url
+from careerbot.retrieval.hybrid import mmr
 from careerbot.settings import Settings
 from tests.conftest import CORPUS, GOLD
 

@@ -4,9 +4,9 @@ import pytest
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
-from careerbot.store.chroma import ChunkStore
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
 from tests.conftest import CORPUS
 
 
@@ -57,12 +57,12 @@ def test_titles_come_from_the_last_ingest_or_else_from_the_chunks(
     ingest(CORPUS, store, embedder)
     scanned = sorted({str(m["title"]) for m in store.stored().values()})
     assert len(scanned) == 5 and store.titles() == scanned
-    assert store.titles_path.is_file()
+    assert store.sidecar.titles_path.is_file()
     # One article narrower: the other titles are kept, not forgotten.
     ingest(CORPUS, store, embedder, only=next(CORPUS.glob("*.md")))
     assert store.titles() == scanned
     # A writer that lists no titles (or a damaged list) means reading them from the chunks.
-    store.titles_path.write_text("{broken")
+    store.sidecar.titles_path.write_text("{broken")
     assert store.titles() == scanned
     store.mark_complete()
     assert store.titles() == scanned

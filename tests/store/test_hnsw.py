@@ -8,9 +8,10 @@ import pytest
 
 from bench.distractors import DOCS, cached_vectors, distractors
 from careerbot.embedding.embedder import Embedder
-from careerbot.store.chroma import ChunkStore, _forget_cached_clients
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.collection import forget_cached_clients
 from tests.conftest import CORPUS
 
 
@@ -28,7 +29,11 @@ def test_the_collection_is_created_with_the_configured_hnsw_parameters(
     ingest(CORPUS, store, embedder)
     hnsw = hnsw_of(store)
     assert (hnsw["space"], hnsw["ef_search"], hnsw["ef_construction"], hnsw["max_neighbors"]) == (
-        "cosine", 37, 55, 12)
+        "cosine",
+        37,
+        55,
+        12,
+    )
 
 
 def test_a_changed_ef_search_applies_to_an_existing_index_without_a_rebuild(
@@ -38,7 +43,7 @@ def test_a_changed_ef_search_applies_to_an_existing_index_without_a_rebuild(
     ingest(CORPUS, store, embedder)
     count = store.count()
     del store
-    _forget_cached_clients()  # a new process, as after a restart with the new setting
+    forget_cached_clients()  # a new process, as after a restart with the new setting
     changed = settings.model_copy(update={"hnsw_ef_search": 250, "hnsw_max_neighbors": 32})
     reopened = ChunkStore(changed, model_name=embedder.name, dimension=embedder.dimension)
     hnsw = hnsw_of(reopened)
@@ -58,8 +63,12 @@ def test_recall_at_10_against_exact_search_on_real_embeddings(
     ids = [f"d{i}" for i in range(len(base))]
     for start in range(0, len(base), 1000):
         part = slice(start, start + 1000)
-        store.upsert(ids[part], [c.embed_text for c in chunks[: len(base)][part]],
-                     [{"n": i} for i in range(start, min(start + 1000, len(base)))], base[part])
+        store.upsert(
+            ids[part],
+            [c.embed_text for c in chunks[: len(base)][part]],
+            [{"n": i} for i in range(start, min(start + 1000, len(base)))],
+            base[part],
+        )
     store.mark_complete()
     exact = np.argsort(-(queries @ base.T), axis=1)[:, :10]
     found = [[int(h.id[1:]) for h in store.query(q, 10)] for q in queries]

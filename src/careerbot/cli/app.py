@@ -25,7 +25,7 @@ from rich.table import Table
 
 from careerbot.answering.question import clean_question
 from careerbot.errors import CareerbotError, CorpusError, IndexCorruptError
-from careerbot.store.chroma import set_aside_local_index
+from careerbot.store.recovery import set_aside_local_index
 from careerbot.settings import Settings
 
 if TYPE_CHECKING:

@@ -56,8 +56,7 @@ def cloze_index(
     (change ``retrieval_mode`` freely) and the held-out questions."""
     import tempfile
 
-    from careerbot.ingest.run import chunk_documents, corpus_chunks, record_key
-    from careerbot.ingest.writer import ChunkVectorStore
+    from careerbot.ingest.run import ingest_corpus
     from careerbot.sources import load_corpus
     from careerbot.store.chroma import ChunkStore
 
@@ -67,10 +66,7 @@ def cloze_index(
     with tempfile.TemporaryDirectory() as tmp:
         scratch = settings.model_copy(update={"data_dir": Path(tmp), "chroma_host": None})
         store = ChunkStore(scratch, model_name=embedder.name, dimension=embedder.dimension)
-        docs = chunk_documents(corpus_chunks(held_out, embedder))
-        writer = ChunkVectorStore(store, embedder.for_documents(len(docs)))
-        writer.add_documents(docs, ids=[record_key(d) for d in docs])
-        store.mark_complete()
+        ingest_corpus(held_out, store, embedder)  # through ingest, as every write goes
         yield scratch, items
 
 

@@ -1,129 +1,140 @@
-"""Planning an ingest: what happens to each chunk, and the report of what changed."""
+"""The plan of an ingest: what happens to each chunk, decided before anything is written.
+
+Each current chunk is compared with what the collection holds under its chunk id: a new id is
+added, new text (content hash) changed, new metadata only (metadata hash) updated, the rest is
+unchanged. Stored chunks the run covers and no longer produces are deleted.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from careerbot.types import SEP, Chunk
-
-ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while chunks are embedded and written."""
-
-Kind = Literal["added", "changed", "updated", "unchanged", "removed"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One section that an ingest added, changed or removed."""
-
-    kind: str  # "added" | "changed" | "removed"
-    title: str
-    section: str
-
-    def __str__(self) -> str:
-        return f"{self.title}{SEP}{self.section}: {self.kind}"
+from careerbot.embedding.embedder import Embedder
+from careerbot.errors import CorpusError
+from careerbot.ingest.report import Kind
+from careerbot.ingest.scope import Scope
+from careerbot.sources import Corpus
+from careerbot.sources.chunking import chunk_article
+from careerbot.store.schema import StoredChunk, chunk_metadata, stored_chunk, stored_id_of
+from careerbot.types import Chunk
 
 
-@dataclass(frozen=True)
-class ArticleCounts:
-    """Chunks of one article by what the ingest does to them."""
+def corpus_chunks(
+    corpus: Corpus, embedder: Embedder, known_urls: dict[str, str] | None = None
+) -> list[Chunk]:
+    """Every chunk of a corpus, in article and section order.
 
-    title: str
-    added: int = 0
-    changed: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    removed: int = 0
-
-
-@dataclass(frozen=True)
-class IngestReport:
-    """What an ingest did (or, with ``dry_run``, would do), in counts of chunks."""
-
-    articles: int
-    chunks: int
-    added: int
-    updated: int
-    """Changed text (re-embedded) plus changed metadata only (vector reused)."""
-    unchanged: int
-    deleted: int
-    embedded: int
-    """Texts that went through the model (a dry run: that would)."""
-    seconds: float
-    errors: tuple[str, ...] = ()
-    changes: tuple[Change, ...] = field(default=(), repr=False)
-    per_article: tuple[ArticleCounts, ...] = field(default=(), repr=False)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        """No source failed."""
-        return not self.errors
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON shape of ``careerbot ingest --json``."""
-        return {
-            "added": self.added,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "deleted": self.deleted,
-            "embedded": self.embedded,
-            "errors": list(self.errors),
-            "articles": self.articles,
-            "chunks": self.chunks,
-            "changes": [str(c) for c in self.changes],
-            "dry_run": self.dry_run,
-            "seconds": round(self.seconds, 3),
-        }
-
-
-def summarise_changes(
-    chunks: list[Chunk], kinds: dict[str, Kind], removed: dict[str, dict[str, Any]]
-) -> tuple[Change, ...]:
-    seen: dict[tuple[str, str], Change] = {}
-    for c in chunks:
-        if kinds[c.id] in ("added", "changed"):
-            seen.setdefault((c.title, c.section), Change(kinds[c.id], c.title, c.section))
-    current = {(c.title, c.section) for c in chunks}
-    for meta in removed.values():
-        key = (str(meta.get("title", "")), str(meta.get("section", "")))
-        if key not in current:
-            seen.setdefault(key, Change("removed", *key))
-    return tuple(seen.values())
-
-
-def per_article_counts(
-    chunks: list[Chunk], kinds: dict[str, Kind], removed: dict[str, dict[str, Any]]
-) -> tuple[ArticleCounts, ...]:
-    counts: dict[str, Counter[str]] = {}
-    for c in chunks:
-        counts.setdefault(c.title, Counter())[kinds[c.id]] += 1
-    for meta in removed.values():
-        counts.setdefault(str(meta.get("title", "")), Counter())["removed"] += 1
-    return tuple(
-        ArticleCounts(title=title, **{k: n for k, n in counter.items()})
-        for title, counter in counts.items()
-    )
+    ``known_urls`` adds url → slug pairs of articles that are stored but failed to load this
+    time, so links to them still count as links into the corpus.
+    """
+    slug_for_url = dict(known_urls or {}) | {a.url: a.slug for a in corpus.articles if a.url}
+    return [
+        chunk
+        for article in corpus.articles
+        for chunk in chunk_article(
+            article,
+            count_tokens=embedder.count_tokens,
+            max_tokens=embedder.max_tokens,
+            slug_for_url=slug_for_url,
+        )
+    ]
 
 
 def classify(
-    metadata: Mapping[str, Mapping[str, Any]], stored: dict[str, dict[str, Any]]
+    metadata: Mapping[str, Mapping[str, Any]], stored: Mapping[str, StoredChunk]
 ) -> dict[str, Kind]:
-    """What an ingest does to each chunk, given the chunks' metadata (by chunk key) and what
-    the index holds: a new key is added, new text changed, new metadata only updated."""
-    by_key = {str(m.get("chunk_key")): m for m in stored.values()}
+    """What an ingest does to each chunk, given the chunks' metadata (by chunk id) and the
+    stored chunks it covers (by stored id)."""
+    by_key = {c.chunk_key: c for c in stored.values()}
     kinds: dict[str, Kind] = {}
     for key, meta in metadata.items():
         old = by_key.get(key)
         if old is None:
             kinds[key] = "added"
-        elif old.get("content_hash") != meta["content_hash"]:
+        elif old.content_hash != meta["content_hash"]:
             kinds[key] = "changed"
-        elif old.get("meta_hash") != meta["meta_hash"]:
+        elif old.meta_hash != meta["meta_hash"]:
             kinds[key] = "updated"
         else:
             kinds[key] = "unchanged"
     return kinds
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one ingest does to the collection."""
+
+    scope: Scope
+    chunks: tuple[Chunk, ...]
+    """Every chunk of the sources read, in article and section order."""
+    kinds: dict[str, Kind]
+    """What happens to each of ``chunks``, by chunk id."""
+    kept: tuple[str, ...]
+    """Stored ids left as they are: not covered by the run, or their source failed to load."""
+    removed: tuple[StoredChunk, ...]
+    """Stored chunks whose chunk id the run no longer produces."""
+    sweep: tuple[str, ...]
+    """Stored ids deleted after the writes: removed chunks, old versions, and chunks the record
+    manager never knew."""
+    to_embed: int
+    """Texts that go through the model (a rebuild of the whole folder: every stored one)."""
+    titles: frozenset[str]
+    """Titles of every article stored once the run is done."""
+    rebuild: bool = False
+
+    def ids(self, *kinds: Kind) -> list[str]:
+        """Chunk ids of the current chunks of the given kinds."""
+        return [i for i, k in self.kinds.items() if k in kinds]
+
+    @property
+    def to_write(self) -> int:
+        """Chunks written: the changed ones, or (a rebuild) every one fed to the writer."""
+        if self.rebuild:
+            return len(self.chunks) + (len(self.kept) if self.scope.whole else 0)
+        return sum(1 for k in self.kinds.values() if k != "unchanged")
+
+    @property
+    def changes_nothing(self) -> bool:
+        """Whether the collection stays as it is (nothing written, nothing deleted)."""
+        return not (self.rebuild or self.to_write or self.sweep)
+
+
+def make_plan(
+    scope: Scope, stored: Mapping[str, Mapping[str, Any]], embedder: Embedder, *, rebuild: bool
+) -> Plan:
+    """Plan an ingest of ``scope`` into a collection holding ``stored`` (metadata by stored id).
+
+    Raises :class:`~careerbot.errors.CorpusError` when no article could be read.
+    """
+    corpus = scope.corpus
+    if not corpus.articles:
+        details = "; ".join(str(e) for e in corpus.errors[:3]) or "no source given"
+        raise CorpusError(f"No article could be read, so nothing changed: {details}")
+    held = {i: stored_chunk(i, m) for i, m in stored.items()}
+    kept = [c for c in held.values() if scope.keeps(c)]
+    known_urls = {c.canonical_url: c.slug for c in kept if c.canonical_url}
+    chunks = corpus_chunks(corpus, embedder, known_urls | (scope.urls_in_folder or {}))
+    covered = {i: c for i, c in held.items() if scope.covers(c)}
+    metadata = {c.id: chunk_metadata(c) for c in chunks}
+    kinds = classify(metadata, covered)
+    failed = corpus.failed
+    live = {stored_id_of(m) for m in metadata.values()}
+    stored_hashes = set() if rebuild else {c.content_hash for c in held.values()}
+    to_embed = len({c.content_hash for c in chunks if c.content_hash not in stored_hashes})
+    if rebuild and scope.whole:
+        to_embed += len(kept)  # a whole rebuild re-embeds the kept chunks too
+    return Plan(
+        scope=scope,
+        chunks=tuple(chunks),
+        kinds=kinds,
+        kept=tuple(c.id for c in kept),
+        removed=tuple(
+            c for c in covered.values() if c.chunk_key not in kinds and c.source not in failed
+        ),
+        sweep=tuple(i for i, c in covered.items() if i not in live and c.source not in failed),
+        to_embed=to_embed,
+        titles=frozenset({c.title for c in kept} | {c.title for c in chunks}),
+        rebuild=rebuild,
+    )

@@ -1,6 +1,8 @@
-"""LangChain's view of the chunk store, for ``langchain_core.indexing.index`` to write through.
+"""The writes of an ingest: through ``langchain_core.indexing.index`` into the chunk store.
 
-Embedding happens here, so this is where unchanged text is caught: a chunk whose text (content
+:func:`write` feeds a plan's chunks to ``index()`` with the persistent record manager: ``full``
+cleanup for a whole-folder run, ``scoped_full`` otherwise. :class:`ChunkVectorStore` is the
+LangChain ``VectorStore`` it writes through. Embedding happens there, so this is where unchanged text is caught: a chunk whose text (content
 hash) is already stored reuses the stored vector, even when its metadata (a date, a link) moved
 it to a new key. ``embedded`` counts the texts that really went through the model.
 """
@@ -8,15 +10,23 @@ it to a new key. ``embedded`` counts the texts that really went through the mode
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
+from langchain_core.indexing import index as langchain_index
 from langchain_core.vectorstores import VectorStore
 
 from careerbot.embedding.embedder import Embedder
+from careerbot.ingest.options import IngestOptions
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.records import SQLiteRecordManager
+from careerbot.store.schema import CONTENT_HASH, SOURCE, chunk_metadata, stored_id_of
+from careerbot.types import Chunk
+
+if TYPE_CHECKING:
+    from careerbot.ingest.plan import Plan
 
 
 class ChunkVectorStore(VectorStore):
@@ -46,9 +56,11 @@ class ChunkVectorStore(VectorStore):
     ) -> list[str]:
         """Write documents (``page_content`` is the text to embed), reusing stored vectors."""
         ids = ids or [str(d.id) for d in documents]
-        hashes = [str(d.metadata["content_hash"]) for d in documents]
+        hashes = [str(d.metadata[CONTENT_HASH]) for d in documents]
         vectors = self.store.vectors_for(hashes) if self.reuse_vectors else {}
-        todo = {h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors}
+        todo = {
+            h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors
+        }
         if todo:
             fresh = self.embedder.encode(list(todo.values()))
             vectors.update(zip(todo, fresh, strict=True))
@@ -102,3 +114,68 @@ class ChunkVectorStore(VectorStore):
 def documents_for(rows: Sequence[tuple[str, str, dict[str, Any]]]) -> list[Document]:
     """Stored ``(id, text, metadata)`` rows back as Documents (to re-feed kept chunks)."""
     return [Document(page_content=text, metadata=meta, id=i) for i, text, meta in rows]
+
+
+def record_key(doc: Document) -> str:
+    """The stored id of a Document's chunk: its key in the collection and the record manager."""
+    return stored_id_of(doc.metadata)
+
+
+def chunk_documents(chunks: Sequence[Chunk]) -> list[Document]:
+    """Chunks as the Documents ``index()`` writes: the embedded text, and the stored metadata."""
+    return [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
+
+
+def write(
+    plan: Plan,
+    store: ChunkStore,
+    embedder: Embedder,
+    options: IngestOptions,
+    *,
+    stored_ids: set[str],
+) -> int:
+    """Carry out ``plan``: write through ``langchain_core.indexing.index``, then delete
+    ``plan.sweep``. Returns the texts embedded.
+
+    ``stored_ids`` is what the collection held when the plan was made (under the ingest lock,
+    so still what it holds).
+    """
+    docs = chunk_documents(plan.chunks)
+    if plan.scope.whole:  # a full cleanup deletes whatever is not fed again
+        docs += documents_for(store.documents(plan.kept))
+    total = plan.to_write
+    progress = options.progress
+    done = 0
+
+    def on_write(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    if progress:
+        progress(0, total)
+    writer = ChunkVectorStore(
+        store, embedder.for_documents(total), reuse_vectors=not plan.rebuild, on_write=on_write
+    )
+    records = SQLiteRecordManager.for_collection(store.settings, store.name)
+    try:
+        # Records must not claim chunks the store lacks (a replaced or lost collection), or
+        # index() would skip writing them; a rebuild forgets them all so all is written again.
+        present = set() if plan.rebuild else stored_ids
+        records.delete_keys([k for k in records.list_keys() if k not in present])
+        langchain_index(
+            # Each write batch is embedded as padded batches; texts of one length waste nothing.
+            sorted(docs, key=lambda d: len(d.page_content)),
+            records,
+            writer,
+            cleanup="full" if plan.scope.whole else "scoped_full",
+            source_id_key=SOURCE,
+            batch_size=options.batch_size,
+            key_encoder=record_key,
+        )
+        store.delete(plan.sweep)
+        records.delete_keys(list(plan.sweep))
+    finally:
+        records.close()
+    return writer.embedded

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from careerbot.sources.chunking import section_key
 from careerbot.embedding.embedder import Embedder
 from careerbot.store.chroma import ChunkStore, Hit
+from careerbot.store.schema import section_key, to_passage
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.types import Passage
@@ -20,19 +20,6 @@ OVERFETCH = 3
 # "ML engineer or data scientist?"). Mixing vectors beat pasting the texts together: the
 # pasted context drowned the short follow-up.
 CONTEXT_WEIGHT = 0.5
-
-
-def section_url(
-    settings: Settings, *, slug: str, anchor: str, canonical_url: str, local: bool = True
-) -> str:
-    """Where a citation link points: the app's article page, or the canonical article.
-
-    Pages that came from the web (``local=False``) have no page in the app: they link home.
-    """
-    fragment = f"#{anchor}" if anchor else ""
-    if (settings.link_mode == "canonical" or not local) and canonical_url:
-        return f"{canonical_url}{fragment}"
-    return f"{settings.app_url.rstrip('/')}/articles/{slug}{fragment}"
 
 
 class Retriever:
@@ -109,24 +96,9 @@ class Retriever:
         return vector / float(np.linalg.norm(vector))
 
     def _passage(self, hit: Hit, score: float) -> Passage:
-        m = hit.metadata
-        return Passage(
-            text=hit.text[int(m.get("text_start", 0)) :],
-            title=str(m.get("title", "")),
-            section=str(m.get("section", "")),
-            url=section_url(
-                self.settings,
-                slug=str(m.get("slug", "")),
-                anchor=str(m.get("anchor", "")),
-                canonical_url=str(m.get("canonical_url", "")),
-                local=m.get("origin", "file") == "file",
-            ),
-            score=round(score, 6),
-            slug=str(m.get("slug", "")),
-            anchor=str(m.get("anchor", "")),
-            updated=str(m.get("updated", "")),
-            chunk_id=hit.id,
-            similarity=round(hit.score, 6),
+        return to_passage(
+            self.settings, id=hit.id, text=hit.text, metadata=hit.metadata, score=score,
+            similarity=hit.score,
         )
 
 

@@ -1,7 +1,8 @@
 """Sections into chunks: a section stays whole unless it is longer than the model's window.
 
 The heading trail ("Title › Section › Subsection") leads every embedded text, so a part of a
-long section still knows where it came from.
+long section still knows where it came from. Chunk ids are built by
+:func:`careerbot.store.schema.chunk_id`, the one place that knows their shape.
 """
 
 from __future__ import annotations
@@ -9,20 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 
+from careerbot.store.schema import chunk_id
 from careerbot.text import split_sentences
 from careerbot.types import SEP, Article, Chunk, Link, Section
-
-
-def chunk_id(slug: str, anchor: str, part: int) -> str:
-    """Stable id of a chunk: the same article, heading and part always give the same id."""
-    return f"{slug}#{anchor}:{part}"
-
-
-def section_key(stored_id: str) -> str:
-    """The section a stored chunk belongs to, from its id alone: the ``slug#anchor`` of
-    :func:`chunk_id` (the index stores ``chunk_id`` + ``@`` + a metadata hash). Ids of another
-    shape are their own section."""
-    return stored_id.split("@", 1)[0].rsplit(":", 1)[0]
 
 
 def embed_prefix(section: Section) -> str:
@@ -30,9 +20,7 @@ def embed_prefix(section: Section) -> str:
     return f"{section.title}{SEP}{section.name}\n\n"
 
 
-def split_to_fit(
-    text: str, budget: int, count_tokens: Callable[[str], int]
-) -> list[str]:
+def split_to_fit(text: str, budget: int, count_tokens: Callable[[str], int]) -> list[str]:
     """Split ``text`` at sentence ends into parts of at most ``budget`` tokens each.
 
     A single sentence longer than the budget is cut at word boundaries.

@@ -6,7 +6,7 @@ and when each was last seen, so a re-ingest skips unchanged chunks and a ``full`
 
 Why our own rather than langchain-classic's ``SQLRecordManager``: langchain-classic only gets
 security fixes and brings SQLAlchemy along; this is one small table, every write is one
-transaction, and the file sits beside the index it describes.
+transaction, and the file sits in the data dir beside the collection it describes.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from langchain_core.indexing import RecordManager
+
+from careerbot.settings import Settings
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (
@@ -32,8 +34,19 @@ CREATE INDEX IF NOT EXISTS records_time ON records (namespace, updated_at);
 """
 
 
+def records_path(settings: Settings) -> Path:
+    """The record manager's SQLite file, in the data dir (one file; a namespace per collection)."""
+    return settings.data_dir / "records.sqlite3"
+
+
 class SQLiteRecordManager(RecordManager):
-    """Records of what is indexed, in one SQLite file (WAL mode, one transaction per write)."""
+    """Records of what the collection holds, in one SQLite file (WAL mode, one transaction per
+    write)."""
+
+    @classmethod
+    def for_collection(cls, settings: Settings, collection: str) -> SQLiteRecordManager:
+        """The record manager of one collection, at :func:`records_path`."""
+        return cls(namespace=collection, path=records_path(settings))
 
     def __init__(self, namespace: str, path: Path) -> None:
         super().__init__(namespace)

@@ -10,6 +10,7 @@ import html
 from pathlib import Path
 
 from careerbot.errors import CareerbotError
+from careerbot.links import article_path
 from careerbot.sources import Corpus, load_corpus, markdown_parser, source_files
 from careerbot.types import Article
 
@@ -64,7 +65,7 @@ class ArticlePages:
 
     def render(self, article: Article) -> str:
         """A whole HTML page for ``article``; links to corpus articles stay inside the app."""
-        local = {a.url: f"/articles/{a.slug}" for a in self.corpus().articles if a.url}
+        local = {a.url: article_path(a.slug) for a in self.corpus().articles if a.url}
         tokens = self._md.parse(article.markdown)
         for token in tokens:
             for child in token.children or []:
@@ -86,7 +87,7 @@ class ArticlePages:
     def index(self) -> str:
         """A page listing every article."""
         items = "\n".join(
-            f'<li><a href="/articles/{html.escape(a.slug)}">{html.escape(a.title)}</a></li>'
+            f'<li><a href="{html.escape(article_path(a.slug))}">{html.escape(a.title)}</a></li>'
             for a in sorted(self.corpus().articles, key=lambda a: a.title)
         )
         return PAGE.format(

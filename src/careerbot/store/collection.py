@@ -1,0 +1,216 @@
+"""The Chroma connection and one collection's lifecycle: find, create, complete, reopen, drop.
+
+Each embedding model gets its own collection (``<collection>-<model>-<dim>``), so vectors of two
+models are never mixed, and a collection only serves once its first ingest has finished
+(``complete`` in its metadata). A new model's collection is built beside the old one.
+
+Every call into chromadb goes through :meth:`CollectionHandle.guard`, which turns chromadb's
+many error types into :mod:`careerbot.errors`.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
+from careerbot.settings import Settings
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+REBUILD_HINT = "Rebuild it with: careerbot ingest --rebuild"
+# Errors that mean a wrong call, not a broken collection: they pass through untranslated.
+CALL_ERRORS: tuple[type[Exception], ...] = (IndexStateError, ValueError, TypeError)
+
+T = TypeVar("T")
+
+
+def collection_name(settings: Settings, model_name: str, dimension: int) -> str:
+    """The physical collection for one model: ``careerbot-all-minilm-l6-v2-384``."""
+    model = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")
+    return f"{settings.collection}-{model}-{dimension}"[:512]
+
+
+def forget_cached_clients() -> None:
+    """Drop chromadb's per-process client cache, so the next client opens the files afresh."""
+    from chromadb.api.client import SharedSystemClient
+
+    # chromadb caches one client per path in the process (broken ones included), and an open
+    # embedded client keeps its own in-memory HNSW: it does not see another process's writes.
+    SharedSystemClient.clear_system_cache()
+
+
+def connect(settings: Settings) -> ClientAPI:
+    """A chromadb client: the ``chroma run`` server when ``chroma_host`` is set, else the
+    embedded database at ``chroma_path`` (created when missing). Telemetry is off."""
+    import chromadb
+
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    s = settings
+    try:
+        if s.chroma_host:
+            return chromadb.HttpClient(
+                host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
+            )
+        s.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+        if s.chroma_host:
+            raise IndexStateError(
+                f"Cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}). "
+                "Start it with `chroma run`, or unset CAREERBOT_CHROMA_HOST."
+            ) from exc
+        raise IndexCorruptError(
+            f"The index at {s.chroma_path} cannot be opened ({exc}). {REBUILD_HINT}"
+        ) from exc
+
+
+class CollectionHandle:
+    """One model's collection on one connection (cosine space), opened on first use."""
+
+    def __init__(self, settings: Settings, *, model_name: str, dimension: int) -> None:
+        self.settings = settings
+        self.model_name = model_name
+        self.dimension = dimension
+        self.name = collection_name(settings, model_name, dimension)
+        self._lock = threading.RLock()
+        self._client = connect(settings)
+        self._collection: Collection | None = None
+        self._complete = False  # once true, stays true for this collection
+
+    @property
+    def location(self) -> str:
+        """Where the collection lives, for messages."""
+        s = self.settings
+        where = (
+            f"Chroma server {s.chroma_host}:{s.chroma_port}"
+            if s.chroma_host
+            else str(s.chroma_path)
+        )
+        return f"{where} (collection {self.name!r})"
+
+    def guard(
+        self,
+        what: str,
+        fn: Callable[[], T],
+        *,
+        passthrough: tuple[type[Exception], ...] = CALL_ERRORS,
+    ) -> T:
+        """``fn()``, with a chromadb failure raised as :class:`IndexCorruptError` saying what
+        could not be done (``what``: "read", "written", ...) and how to rebuild."""
+        try:
+            return fn()
+        except passthrough:
+            raise
+        except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+            raise IndexCorruptError(
+                f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
+            ) from exc
+
+    def find(self) -> Collection | None:
+        """The collection, or None when it does not exist; checks it holds this model's vectors."""
+
+        def lookup() -> Collection | None:
+            names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
+            return self._client.get_collection(self.name) if self.name in names else None
+
+        # Any failure to list or open it means an unreadable database, wrong arguments included.
+        collection = self.guard("read", lookup, passthrough=())
+        if collection is None:
+            return None
+        meta = collection.metadata or {}
+        if meta.get("model") != self.model_name or meta.get("dimension") != self.dimension:
+            raise IndexStateError(
+                f"The collection {self.name!r} holds vectors of the model {meta.get('model')!r} "
+                f"({meta.get('dimension')} dimensions), not {self.model_name!r}. {REBUILD_HINT}"
+            )
+        return collection
+
+    def get(self, *, create: bool = False) -> Collection:
+        """The Chroma collection; ``create`` makes it (not yet complete) when missing."""
+        with self._lock:
+            if self._collection is None:
+                found = self.find()
+                if found is None:
+                    if not create:
+                        raise IndexMissingError(
+                            f"No index at {self.location} yet. Build it with: careerbot ingest"
+                        )
+                    configuration: Any = {"hnsw": self.hnsw_configuration()}
+                    found = self.guard(
+                        "created",
+                        lambda: self._client.create_collection(
+                            self.name,
+                            configuration=configuration,
+                            metadata={
+                                "model": self.model_name,
+                                "dimension": self.dimension,
+                                "complete": False,
+                            },
+                            embedding_function=None,
+                        ),
+                    )
+                else:
+                    self._apply_ef_search(found)
+                self._collection = found
+            return self._collection
+
+    def hnsw_configuration(self) -> dict[str, Any]:
+        """The HNSW parameters a new collection is created with (cosine space)."""
+        s = self.settings
+        return {
+            "space": "cosine",
+            "ef_search": s.hnsw_ef_search,
+            "ef_construction": s.hnsw_ef_construction,
+            "max_neighbors": s.hnsw_max_neighbors,
+        }
+
+    def _apply_ef_search(self, collection: Collection) -> None:
+        """Bring an existing collection's ``ef_search`` in line with the settings.
+
+        Chroma stores it and uses it from the next load of the index, so this runs when the
+        collection is first opened, before any query. ``ef_construction`` and ``max_neighbors``
+        shape the graph and only change with a rebuild.
+        """
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+        wanted = self.settings.hnsw_ef_search
+        if hnsw and hnsw.get("ef_search") != wanted:
+            self.guard(
+                "configured",
+                lambda: collection.modify(configuration={"hnsw": {"ef_search": wanted}}),
+            )
+
+    def is_complete(self) -> bool:
+        """Whether a finished ingest has filled this collection (it may serve)."""
+        if not self._complete:
+            found = self.find()
+            self._complete = found is not None and bool((found.metadata or {}).get("complete"))
+        return self._complete
+
+    def set_complete(self) -> None:
+        """Mark the collection as filled by a finished ingest (kept in its metadata)."""
+        collection = self.get()
+        meta = dict(collection.metadata or {})
+        if not meta.get("complete"):
+            meta["complete"] = True
+            meta.pop("hnsw:space", None)
+            self.guard("written", lambda: collection.modify(metadata=meta))
+
+    def reopen(self) -> None:
+        """Open the embedded database afresh, to see another process's writes."""
+        with self._lock:
+            forget_cached_clients()
+            self._client = connect(self.settings)
+            self._collection = None
+
+    def drop(self) -> None:
+        """Delete the whole collection."""
+        with self._lock:
+            if self.find() is not None:
+                self.guard("dropped", lambda: self._client.delete_collection(self.name))
+            self._collection = None
+            self._complete = False

@@ -2,7 +2,7 @@
 
 import sys
 
-from careerbot.cli.app import main
+from careerbot.cli import main
 
 if __name__ == "__main__":
     main(["serve", *sys.argv[1:]])

@@ -2,7 +2,7 @@
 
 import sys
 
-from careerbot.cli.app import main
+from careerbot.cli import main
 
 if __name__ == "__main__":
     main(["ingest", *sys.argv[1:]])

@@ -50,6 +50,7 @@ def test_the_budget_check_names_memory_then_disk(tmp_path: Path) -> None:
     assert "free disk" in str(tiny.check("1k", tmp_path, memory=0, disk=20_000_000))
 
 
+@pytest.mark.slow  # every bench stage, an app server included
 @pytest.mark.skipif(not DOCS.is_dir(), reason=f"needs Debian's python3-doc ({DOCS})")
 def test_a_quick_run_measures_every_figure(tmp_path: Path) -> None:
     proc, result = run_bench(tmp_path, "--quick", "--sizes", "200")

@@ -1,5 +1,5 @@
 """``python -m careerbot``: the same as the ``careerbot`` command."""
 
-from careerbot.cli.app import main
+from careerbot.cli import main
 
 main()

@@ -29,13 +29,14 @@ class Settings(BaseSettings):
     )
     data_dir: Path = Field(
         Path(".careerbot"),
-        description="Where the embedded Chroma index lives (relative to the working directory).",
+        description="Where the embedded Chroma index lives (relative to the working directory); "
+        "the database is `<data_dir>/chroma`.",
     )
     collection: str = Field(
         "careerbot",
         min_length=3,
         description="Prefix of the Chroma collection; the model and dimension are appended "
-        "(careerbot-all-minilm-l6-v2-384).",
+        "(`careerbot-all-minilm-l6-v2-384`).",
     )
     chroma_host: str | None = Field(
         None,
@@ -48,21 +49,26 @@ class Settings(BaseSettings):
     embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
         "onnx",
         description="How the embedding model runs. `onnx`: exported to ONNX once (into "
-        "model_cache_dir) with onnxruntime's BERT fusions and run by onnxruntime; same vectors "
-        "as `torch` (same collection), loads without torch. `onnx-int8`: smoothed int8 "
-        "weights, about 1.7x the chunks/s of `onnx`, slightly different vectors (own "
-        "collection, so switching re-embeds the corpus; gold Recall@5 equal to fp32's, but it "
-        "loses 2 to 4 of 36 inverse-cloze items on our articles, so opt-in). `torch`: "
-        "sentence-transformers. An ONNX backend that cannot be exported or "
-        "loaded logs a warning and falls back to torch.",
+        "model_cache_dir) with onnxruntime's BERT fusions and run by onnxruntime; "
+        "same vectors as `torch` (same collection), loads without torch. "
+        "`onnx-int8`: smoothed int8 weights, with the two most sensitive "
+        "multiplications in fp32: about 1.6× the chunks/s of `onnx` (123 against 78 "
+        "on the 50 bench articles), slightly different vectors (own collection, so "
+        "switching re-embeds the corpus; gold Recall@5 0.946 against fp32's 0.960 "
+        "dense and 0.960 against 0.973 hybrid, one question each; see [Retrieval "
+        "modes and embedding "
+        "backends](README.md#retrieval-modes-and-embedding-backends)). `torch`: "
+        "sentence-transformers. An ONNX backend that cannot be exported or loaded "
+        "logs a warning and falls back to torch.",
     )
     embed_bf16: Literal["auto", "on", "off"] = Field(
         "auto",
-        description="bfloat16 for ingest on CPUs that multiply it natively (AMX or "
-        "AVX512-BF16): the documents are embedded by torch with bfloat16 matrix products, about "
-        "2.3x the chunks/s, vectors within cosine 0.99998 of float32 (same collection); queries "
-        "stay on embed_backend. `auto`: for ingests of 256 chunks or more (below that, loading "
-        "torch costs more than it saves); `on`: always; `off`: never. Not used with onnx-int8.",
+        description="bfloat16 for ingest on CPUs that multiply it natively (AMX or AVX512-BF16):"
+        " the documents are embedded by torch with bfloat16 matrix products, "
+        "2.3–2.6× the chunks/s (two days measured), vectors within cosine 0.99998 of"
+        " float32 (same collection); queries stay on embed_backend. `auto`: for "
+        "ingests of 256 chunks or more (below that, loading torch costs more than it"
+        " saves); `on`: always; `off`: never. Not used with onnx-int8.",
     )
     model_cache_dir: Path | None = Field(
         None,
@@ -70,29 +76,31 @@ class Settings(BaseSettings):
         "data_dir). Unset: `$XDG_CACHE_HOME/careerbot`, else `~/.cache/careerbot`.",
     )
     index_batch_size: int = Field(
-        100, ge=1, description="Chunks per write batch of langchain_core.indexing.index."
+        100, ge=1, description="Chunks per write batch of `langchain_core.indexing.index`."
     )
     hnsw_ef_search: int = Field(
         HNSW_EF_SEARCH,
         ge=1,
         le=10_000,
         description="HNSW candidate list per query: higher finds the true nearest chunks more "
-        "often, slower. Applies to an existing index too (set when the index is opened). "
-        "See the recall/latency table in README (HNSW settings).",
+        "often, slower. Applies to an existing index too (set when the index is "
+        "opened). See the recall/latency table under [HNSW "
+        "settings](README.md#hnsw-settings).",
     )
     hnsw_ef_construction: int = Field(
         HNSW_EF_CONSTRUCTION,
         ge=1,
         le=10_000,
         description="HNSW candidate list while building: higher builds a better graph, slower "
-        "ingest. Fixed when the collection is created (change it with careerbot ingest --rebuild).",
+        "ingest. Fixed when the collection is created (change it with `careerbot "
+        "ingest --rebuild`).",
     )
     hnsw_max_neighbors: int = Field(
         HNSW_MAX_NEIGHBORS,
         ge=2,
         le=256,
         description="HNSW links per vector (M): higher recall and memory. Fixed when the "
-        "collection is created (change it with careerbot ingest --rebuild).",
+        "collection is created (change it with `careerbot ingest --rebuild`).",
     )
     fetch_timeout: float = Field(10.0, gt=0, description="Seconds before a web request gives up.")
     fetch_retries: int = Field(
@@ -108,7 +116,8 @@ class Settings(BaseSettings):
     retrieval_mode: Literal["hybrid", "dense", "bm25"] = Field(
         "hybrid",
         description="`hybrid`: embedding similarity plus a BM25 keyword bonus (best on the gold "
-        "and inverse-cloze sets, see README). `dense`: embeddings only. `bm25`: keywords only.",
+        "and inverse-cloze sets, see [Quality](README.md#quality)). `dense`: "
+        "embeddings only. `bm25`: keywords only.",
     )
     hybrid_weight: float = Field(
         0.2,
@@ -128,8 +137,8 @@ class Settings(BaseSettings):
         0.22,
         ge=-1.0,
         le=1.0,
-        description="Cosine similarity the best section must reach, or the bot politely "
-        "refuses. Calibrated on the gold set with `careerbot eval --calibrate` (see README).",
+        description="Cosine similarity the best section must reach, or the bot politely refuses."
+        " Calibrated with `careerbot eval --calibrate`.",
     )
     confident_relevance: float = Field(
         0.45,
@@ -154,69 +163,73 @@ class Settings(BaseSettings):
     )
     link_mode: Literal["app", "canonical"] = Field(
         "app",
-        description="`app`: citation links open the article pages served by careerbot "
-        "(work offline). `canonical`: links point at each article's front-matter url, for a "
-        "bot deployed beside the publisher's site.",
+        description="`app`: citation links open the article pages served by careerbot (work "
+        "offline). `canonical`: links point at each article's front-matter url, for "
+        "a bot deployed beside the publisher's site.",
     )
     app_url: str = Field(
         "",
-        description="Prefix for `app` links, e.g. https://bot.example.com. Empty: links are "
-        "relative (/articles/<slug>#<anchor>), which is right inside the web app.",
+        description="Prefix for `app` links, e.g. `https://bot.example.com`. Empty: links are "
+        "relative (`/articles/<slug>#<anchor>`), which is right inside the web app.",
     )
     verify_mode: Literal["mark", "drop"] = Field(
         "mark",
-        description="What the citation checker does with a sentence its cited sections do not "
-        "support: `mark` keeps it with a visible ⚠ flag, `drop` removes it. Either way the "
-        "Answer lists it (flagged / dropped).",
+        description="What the citation checker does with a sentence the sections it cites do not"
+        " support: `mark` keeps it with a visible *(⚠ unverified)* flag, `drop` "
+        "removes it. Either way the answer lists it (`flagged` / `dropped` in `ask "
+        "--json`). See [Verified citations](README.md#verified-citations).",
     )
     verify_min_similarity: float = Field(
         0.30,
         ge=-1.0,
         le=1.0,
-        description="Cosine similarity a sentence must reach with a sentence (or a run of "
-        "sentences) of a section it cites to count as supported. Calibrated on the eval set "
-        "(bench/calibrate_verify.py, see README).",
+        description="Cosine similarity a sentence must reach with a sentence (or two consecutive"
+        " sentences) of a section it cites to count as supported. Calibrated on the "
+        "eval set (see [Verified citations](README.md#verified-citations)).",
     )
     verify_min_overlap: float = Field(
         0.70,
         ge=0.0,
         le=1.0,
-        description="Share of a sentence's content words that the sections it cites must "
-        "contain for it to count as supported. Calibrated with verify_min_similarity.",
+        description="Share of a sentence's content words that the sections it cites must contain"
+        " for it to count as supported. Calibrated with the similarity.",
     )
     navigation_headings: tuple[str, ...] = Field(
         ("Sources", "Continue your decision path", "Related reading", "Further reading"),
-        description="Sections kept as link lists but not indexed for answers "
-        "(case-insensitive heading match).",
+        description="Sections kept as link lists but not indexed for answers (case-insensitive "
+        "heading match).",
     )
 
     llm: Literal["extractive", "llamacpp", "openai"] = Field(
         "extractive",
         description="Who writes answers: `extractive` (no LLM: the articles' own sentences), "
-        "`llamacpp` (a GGUF model in-process; `pip install 'careerbot[llamacpp]'`) or `openai` "
-        "(any OpenAI-compatible /v1 server: llama.cpp server, Ollama, vLLM, hosted).",
+        "`llamacpp` (a GGUF model in-process; `pip install 'careerbot[llamacpp]'`) "
+        "or `openai` (any OpenAI-compatible `/v1` server: llama.cpp server, Ollama, "
+        "vLLM, hosted). See [Generative "
+        "answers](README.md#generative-answers-an-llm).",
     )
     llm_model_path: Path | None = Field(
-        None, description="The GGUF model file, with llm=llamacpp."
+        None, description="The GGUF model file, with `llm=llamacpp`."
     )
     llm_base_url: str = Field(
         "",
-        description="Base URL of the OpenAI-compatible server, with llm=openai, e.g. "
-        "http://127.0.0.1:8080/v1 (llama.cpp server) or http://127.0.0.1:11434/v1 (Ollama).",
+        description="Base URL of the OpenAI-compatible server, with `llm=openai`, e.g. "
+        "`http://127.0.0.1:8080/v1` (llama.cpp server) or "
+        "`http://127.0.0.1:11434/v1` (Ollama).",
     )
     llm_model: str = Field(
-        "", description="Model name sent to the server, with llm=openai (e.g. qwen2.5:1.5b)."
+        "", description="Model name sent to the server, with `llm=openai` (e.g. `qwen2.5:1.5b`)."
     )
     llm_api_key: SecretStr = Field(
         SecretStr(""),
-        description="API key for the server, with llm=openai. Empty: a placeholder is sent "
+        description="API key for the server, with `llm=openai`. Empty: a placeholder is sent "
         "(local servers ignore it).",
     )
     llm_timeout: float = Field(
         30.0,
         gt=0,
-        description="Seconds to wait for the language model's next token (and to connect). "
-        "Past it, the reader gets the extractive answer with a notice.",
+        description="Seconds to wait for the language model's next token (and to connect). Past "
+        "it, the reader gets the extractive answer with a notice.",
     )
     llm_max_tokens: int = Field(
         512, ge=16, le=8192, description="Most tokens the language model writes per answer."

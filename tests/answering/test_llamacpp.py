@@ -53,6 +53,7 @@ def llamacpp_answerer(smollm2_gguf: Path, embedder: Embedder) -> LLMAnswerer:
     return answerer
 
 
+@pytest.mark.slow  # the model writes whole answers: ~4-10 s each
 def test_tokens_stream_in_pieces_then_the_verified_answer(
     llamacpp_answerer: LLMAnswerer, shared_bot: CareerBot
 ) -> None:
@@ -68,6 +69,7 @@ def test_tokens_stream_in_pieces_then_the_verified_answer(
     assert_markers_backed(answer)
 
 
+@pytest.mark.slow  # the model writes whole answers: ~4-10 s each
 def test_the_small_model_answers_with_backed_citations_on_gold_questions(
     llamacpp_answerer: LLMAnswerer, shared_bot: CareerBot, section_questions: list[dict[str, str]]
 ) -> None:
@@ -90,6 +92,7 @@ def test_a_timeout_falls_back_to_quotes_with_a_notice(
     assert_markers_backed(answer)
 
 
+@pytest.mark.slow  # the model writes whole answers: ~4-10 s each
 def test_an_injected_article_does_not_change_the_rules(
     smollm2_gguf: Path, embedder: Embedder, tmp_path: Path
 ) -> None:
@@ -120,6 +123,7 @@ def test_an_injected_article_does_not_change_the_rules(
     assert SYSTEM_PROMPT not in answer.text  # the rules were not printed back
 
 
+@pytest.mark.slow  # the model writes whole answers: ~4-10 s each
 def test_follow_ups_are_condensed_by_the_model_or_the_heuristic(
     smollm2_gguf: Path, embedder: Embedder, shared_bot: CareerBot
 ) -> None:

@@ -27,7 +27,9 @@ def test_ask_json_has_the_documented_shape() -> None:
 
 
 def test_retrieve_json_prints_k_passages() -> None:
-    result = runner.invoke(app, ["retrieve", "--json", "-k", "5", "Is a cloud certification worth it?"])
+    result = runner.invoke(
+        app, ["retrieve", "--json", "-k", "5", "Is a cloud certification worth it?"]
+    )
     assert result.exit_code == 0, result.output
     passages = json.loads(result.stdout)
     assert len(passages) == 5
@@ -88,13 +90,19 @@ def test_corrupt_index_message_says_how_to_rebuild(settings: Settings) -> None:
     (settings.chroma_path / "chroma.sqlite3").write_bytes(b"garbage" * 1000)
     proc = subprocess.run(
         [sys.executable, "-m", "careerbot", "ask", "Which role pays more?"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
     )
     assert proc.returncode == 1
     assert "careerbot ingest --rebuild" in proc.stderr and "Traceback" not in proc.stderr
     rebuilt = subprocess.run(
         [sys.executable, str(REPO / "ingest.py"), "--rebuild", "--json"],
-        capture_output=True, text=True, env=os.environ.copy(), timeout=300,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=300,
     )
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert json.loads(rebuilt.stdout)["articles"] == 5

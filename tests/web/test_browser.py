@@ -12,8 +12,13 @@ pytestmark = pytest.mark.slow
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -58,7 +63,9 @@ def test_reader_asks_and_a_source_link_lands_on_its_section(
     article.screenshot(path=str(tmp_path / "article.png"))
 
 
-def test_bad_input_shows_an_error_and_the_chat_keeps_working(app_server: str, browser: object) -> None:
+def test_bad_input_shows_an_error_and_the_chat_keeps_working(
+    app_server: str, browser: object
+) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.set_default_timeout(90_000)
     page.goto(app_server, wait_until="domcontentloaded")

@@ -49,20 +49,36 @@ def test_chat_bad_input_gets_a_message_and_the_app_keeps_serving(
 def test_http_api_for_analysts(app_server: str) -> None:
     health = httpx.get(f"{app_server}/api/health", timeout=30).json()
     assert health["status"] == "ok" and health["chunks"] > 30
-    got = httpx.get(f"{app_server}/api/retrieve", params={"q": "Indian AI hiring cities", "k": 3}, timeout=60)
+    got = httpx.get(
+        f"{app_server}/api/retrieve", params={"q": "Indian AI hiring cities", "k": 3}, timeout=60
+    )
     passages = got.json()["passages"]
-    assert len(passages) == 3 and passages[0]["url"].startswith("/articles/ai-ml-engineer-jobs-india-2026#")
+    assert len(passages) == 3 and passages[0]["url"].startswith(
+        "/articles/ai-ml-engineer-jobs-india-2026#"
+    )
     answer = httpx.post(
         f"{app_server}/api/ask",
-        json={"question": "and what about pay?",
-              "history": [{"role": "user", "content": "What does an ML engineer do compared with a data scientist?"}]},
+        json={
+            "question": "and what about pay?",
+            "history": [
+                {
+                    "role": "user",
+                    "content": "What does an ML engineer do compared with a data scientist?",
+                }
+            ],
+        },
         timeout=60,
     ).json()
-    assert answer["refused"] is False and answer["citations"][0]["section"] == "How pay and demand differ"
+    assert (
+        answer["refused"] is False
+        and answer["citations"][0]["section"] == "How pay and demand differ"
+    )
 
 
 @pytest.mark.parametrize(("question", "status"), [("", 422), ("y" * 100_000, 422)])
-def test_http_api_errors_are_json_with_a_status(app_server: str, question: str, status: int) -> None:
+def test_http_api_errors_are_json_with_a_status(
+    app_server: str, question: str, status: int
+) -> None:
     got = httpx.post(f"{app_server}/api/ask", json={"question": question}, timeout=60)
     assert got.status_code == status
     assert "question" in got.json()["error"].lower()
@@ -73,7 +89,10 @@ def test_article_pages_and_index(app_server: str) -> None:
     assert index.status_code == 200 and index.text.count('href="/articles/') == 5
     page = httpx.get(f"{app_server}/articles/ml-engineer-vs-data-scientist-2026", timeout=30).text
     assert '<h2 id="how-pay-and-demand-differ">' in page
-    assert 'rel="canonical" href="https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"' in page
+    assert (
+        'rel="canonical" href="https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"'
+        in page
+    )
     assert 'href="/articles/ai-engineer-salary-2026"' in page  # corpus links stay in the app
     assert httpx.get(f"{app_server}/articles/nope", timeout=30).status_code == 404
 

@@ -69,4 +69,6 @@ def build_chat(bot: CareerBot) -> gr.ChatInterface:
         chatbot=gr.Chatbot(label="careerbot", height=520),
         textbox=gr.Textbox(placeholder="Ask a career question…", submit_btn=True),
         fill_height=True,
+        # Off by argument, not by environment variable: careerbot sends nothing anywhere.
+        analytics_enabled=False,
     )

@@ -52,7 +52,9 @@ class ArticlePages:
             else ()
         )
         if self._corpus is None or stamp != self._stamp:
-            self._corpus = load_corpus(self.corpus_dir, navigation_headings=self.navigation_headings)
+            self._corpus = load_corpus(
+                self.corpus_dir, navigation_headings=self.navigation_headings
+            )
             self._stamp = stamp
         return self._corpus
 

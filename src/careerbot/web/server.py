@@ -37,7 +37,9 @@ def create_app(bot: CareerBot) -> FastAPI:
         return HTMLResponse(pages.render(article))
 
     # System fonts: the default theme fetches Google Fonts, which offline readers cannot reach.
-    theme = gr.themes.Default(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])
+    theme = gr.themes.Default(
+        font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+    )
     return gr.mount_gradio_app(
         app, build_chat(bot), path="/", footer_links=["api"], ssr_mode=False, theme=theme
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.sources import load_corpus, parse_markdown
-from careerbot.sources.chunking import chunk_article, split_to_fit
+from careerbot.ingest.chunking import chunk_article, split_to_fit
 from tests.conftest import CORPUS
 
 

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from careerbot.settings import Settings
-
 import json
 import math
 from pathlib import Path
@@ -13,6 +11,7 @@ from careerbot.bot import CareerBot
 from careerbot.cli.app import app
 from careerbot.evaluation.gold import EvalFileError, load_gold
 from careerbot.evaluation.metrics import evaluate, ranking_metrics
+from careerbot.settings import Settings
 from tests.conftest import GOLD
 
 # Floors set from the measured figures (README): a drop below any of them fails CI.

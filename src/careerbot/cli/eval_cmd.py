@@ -36,6 +36,17 @@ def eval_command(
             "thresholds, and the one recommended."
         ),
     ] = False,
+    readers: Annotated[
+        Path | None,
+        typer.Option(
+            help="Instead: the reader sets in this folder (conversations, out-of-scope and "
+            "false-premise questions, e.g. eval/), per split, with the worst cases."
+        ),
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="With --readers: dev, test (never tuned on), or all.")
+    ] = "test",
+    worst: Annotated[int, typer.Option(help="With --readers: failed cases shown.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
     """Measure retrieval and answers on a gold set: recall, MRR, nDCG, refusals, citations."""
@@ -44,6 +55,9 @@ def eval_command(
 
     if cloze is not None:
         print_cloze(cloze, as_json=as_json)
+        return
+    if readers is not None:
+        print_readers(readers, split, worst=worst, as_json=as_json)
         return
     items = load_gold(gold)
     bot = make_bot(load_settings(), progress=not as_json)
@@ -112,3 +126,35 @@ def print_calibration(bot: CareerBot, items: list[GoldItem], *, as_json: bool) -
         )
     out.print(table)
     out.print(f"recommended: CAREERBOT_MIN_RELEVANCE={best:.2f} (now {current:.2f})")
+
+
+def print_readers(folder: Path, split: str, *, worst: int, as_json: bool) -> None:
+    """Reader-facing figures per split, and the worst cases (see evaluation.readers)."""
+    from careerbot.evaluation.readers import evaluate_readers, load_reader_sets
+
+    if split not in ("dev", "test", "all"):
+        raise typer.BadParameter("use dev, test or all", param_hint="--split")
+    sets = load_reader_sets(folder)
+    bot = make_bot(load_settings(), progress=not as_json)
+    splits = ["dev", "test"] if split == "all" else [split]
+    reports = [evaluate_readers(bot, sets, s) for s in splits]
+    if as_json:
+        out.print_json(json.dumps({"backend": bot.answerer.name,
+                                   "splits": [r.figures() for r in reports]}))
+        return
+    table = Table(title=f"{folder} (answers: {bot.answerer.name})", title_justify="left")
+    table.add_column("metric")
+    for r in reports:
+        table.add_column(r.split, justify="right")
+    for key in reports[0].figures():
+        if key != "split":
+            table.add_row(key, *(f"{r.figures()[key]}" for r in reports))
+    out.print(table)
+    for r in reports:
+        for case in r.worst(worst):
+            out.print(
+                f"[{r.split}] {case.kind} {case.id}: {case.question}\n"
+                f"    understood: {case.understood}\n    {case.detail}\n"
+                f"    answer: {case.answer[:200]!r}",
+                highlight=False, markup=False,
+            )

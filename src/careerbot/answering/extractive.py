@@ -131,7 +131,7 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
         top = ranked[0].score
         # A question of several parts seeds the answer with the best unit for each part.
-        seeds = [max(candidates, key=lambda c, v=v: float(c.vector @ v) + c.score) for v in part_vecs]
+        seeds = [_best_for(candidates, v) for v in part_vecs]
         chosen: list[Candidate] = []
         used = 0
         for cand in [*seeds, *ranked]:
@@ -147,6 +147,11 @@ class ExtractiveAnswerer:
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return self.checker.vectors.vectors(texts)
+
+
+def _best_for(candidates: Sequence[Candidate], part: np.ndarray) -> Candidate:
+    """The candidate that best answers one part of the question."""
+    return max(candidates, key=lambda c: float(c.vector @ part) + c.score)
 
 
 def _render(chosen: Sequence[Candidate], texts: dict[tuple[int, int], str]) -> str:

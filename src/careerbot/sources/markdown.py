@@ -181,7 +181,8 @@ def _split_sections(
             level = int(tok.tag[1])
             text, _ = _inline_text(tokens[i + 1])
             if level == 1 and h1 is None:
-                h1, h1_anchor = text, tok.attrGet("id")
+                anchor = tok.attrGet("id")
+                h1, h1_anchor = text, None if anchor is None else str(anchor)
                 i += 3
                 continue
             flush()

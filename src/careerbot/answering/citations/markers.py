@@ -77,8 +77,8 @@ def parse(text: str, passages: int) -> list[Line]:
     """The answer's lines and sentences, with the valid passages (``1..passages``) each cites."""
     lines = []
     for raw in text.replace("\r\n", "\n").split("\n"):
-        m = LINE_PREFIX.match(raw)
-        prefix, body = m.group(1), raw[m.end() :]
+        m = LINE_PREFIX.match(raw)  # the prefix group may be empty, so it always matches
+        prefix, body = (m.group(1), raw[m.end() :]) if m else ("", raw)
         heading = "#" in prefix or bool(re.fullmatch(r"\*\*[^*]+\*\*:?", body.strip()))
         sentences = []
         for piece in split_line(body):

@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
 from careerbot.embedding.embedder import Embedder
+from careerbot.integrations.langchain import EmbedderEmbeddings
 from careerbot.store.chroma import ChunkStore
 
 
@@ -39,7 +40,7 @@ class ChunkVectorStore(VectorStore):
     @property
     def embeddings(self) -> Embeddings:
         """The model used for writes and searches."""
-        return self.embedder.as_langchain()
+        return EmbedderEmbeddings(self.embedder)
 
     def add_documents(
         self, documents: list[Document], ids: list[str] | None = None, **kwargs: Any

@@ -217,10 +217,10 @@ def load_model(
     warning, when an ONNX one cannot be exported or loaded."""
     if backend != "torch":
         try:
-            from careerbot.embedding.onnx.export import default_cache_dir
+            from careerbot.embedding.onnx.export import OnnxFlavor, default_cache_dir
             from careerbot.embedding.onnx.model import OnnxModel
 
-            flavor = "int8" if backend == "onnx-int8" else "fp32"
+            flavor: OnnxFlavor = "int8" if backend == "onnx-int8" else "fp32"
             onnx = OnnxModel(
                 path, cache_dir or default_cache_dir(), flavor, truncate_dim=truncate_dim
             )

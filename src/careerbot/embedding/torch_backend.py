@@ -21,8 +21,11 @@ class TorchModel:
     def __init__(self, model: SentenceTransformer, *, bfloat16: bool = False) -> None:
         self.model = model
         self.bfloat16 = bfloat16
-        self.dimension = int(model.get_embedding_dimension())
-        self.max_tokens = int(model.max_seq_length)
+        dimension, window = model.get_embedding_dimension(), model.max_seq_length
+        if dimension is None or window is None:
+            raise EmbeddingModelError("The embedding model has no fixed dimension or window")
+        self.dimension = int(dimension)
+        self.max_tokens = int(window)
 
     @classmethod
     def load(cls, path: Path, truncate_dim: int | None = None) -> TorchModel:

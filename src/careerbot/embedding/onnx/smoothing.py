@@ -161,7 +161,7 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
     ]
     axes = numpy_helper.from_array(np.array([-1], dtype=np.int64), f"{mask}_axes")
     graph.initializer.append(axes)
-    first = {}  # each smoothed input -> the index of its first consumer
+    first: dict[str, int] = {}  # each smoothed input -> the index of its first consumer
     for index, node in enumerate(graph.node):
         if node.input and node.op_type in ("MatMul", "Attention"):
             first.setdefault(node.input[0], index)

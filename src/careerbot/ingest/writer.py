@@ -20,6 +20,7 @@ from langchain_core.vectorstores import VectorStore
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.options import IngestOptions
+from careerbot.integrations.langchain import EmbedderEmbeddings
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.records import SQLiteRecordManager
 from careerbot.store.schema import CONTENT_HASH, SOURCE, chunk_metadata, stored_id_of
@@ -49,7 +50,7 @@ class ChunkVectorStore(VectorStore):
     @property
     def embeddings(self) -> Embeddings:
         """The model used for writes and searches."""
-        return self.embedder.as_langchain()
+        return EmbedderEmbeddings(self.embedder)
 
     def add_documents(
         self, documents: list[Document], ids: list[str] | None = None, **kwargs: Any

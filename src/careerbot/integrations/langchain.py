@@ -1,7 +1,7 @@
 """careerbot's parts as LangChain objects, for chains and notebooks that speak LangChain.
 
 >>> docs = bot.retriever.invoke("Which role pays more?")   # Documents with the Passage fields
->>> vectors = bot.embedder.as_langchain().embed_documents(["..."])
+>>> vectors = EmbedderEmbeddings(bot.embedder).embed_documents(["..."])
 
 Kept in one module apart from the parts themselves: LangChain's runnables and tracers take about
 a second to import, and serving does not need them.
@@ -41,8 +41,8 @@ def passage_document(passage: Passage) -> Document:
 
 
 class EmbedderEmbeddings(Embeddings):
-    """An :class:`~careerbot.embedding.embedder.Embedder` as LangChain ``Embeddings`` (same model, same
-    unit vectors)."""
+    """An :class:`~careerbot.embedding.embedder.Embedder` as LangChain ``Embeddings`` (same
+    model, same unit vectors), for LangChain vector stores and chains."""
 
     def __init__(self, embedder: Embedder) -> None:
         self.embedder = embedder

@@ -32,6 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from careerbot.embedding.onnx.runtime import session
+
 if TYPE_CHECKING:
     import numpy as np
     import onnx
@@ -62,8 +64,11 @@ def weight_groups(graph: onnx.GraphProto) -> list[tuple[str, list[onnx.NodeProto
     initializers = {i.name for i in graph.initializer}
     groups: dict[str, list[onnx.NodeProto]] = {}
     for node in graph.node:
-        if node.op_type in ("MatMul", "Attention") and len(node.input) > 1 \
-                and node.input[1] in initializers:
+        if (
+            node.op_type in ("MatMul", "Attention")
+            and len(node.input) > 1
+            and node.input[1] in initializers
+        ):
             groups.setdefault(node.input[0], []).append(node)
     return list(groups.items())
 
@@ -75,7 +80,6 @@ def activation_ranges(
     of ``batches`` (onnxruntime feeds with an ``attention_mask``)."""
     import numpy as np
     import onnx
-    import onnxruntime as ort
 
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
@@ -83,15 +87,12 @@ def activation_ranges(
     for name in names:
         output = onnx.helper.make_tensor_value_info(name, onnx.TensorProto.FLOAT, None)
         probe.graph.output.append(output)
-    options = ort.SessionOptions()
-    options.log_severity_level = 3
-    session = ort.InferenceSession(probe.SerializeToString(), options,
-                                   providers=["CPUExecutionProvider"])
-    wanted = [o.name for o in session.get_outputs()][-len(names):]
+    measure = session(probe.SerializeToString())
+    wanted = [o.name for o in measure.get_outputs()][-len(names) :]
     ranges = [np.zeros(0, dtype=np.float32) for _ in names]
     for feeds in batches:
         real = feeds["attention_mask"].astype(bool)
-        for i, values in enumerate(session.run(wanted, feeds)):
+        for i, values in enumerate(measure.run(wanted, feeds)):
             top = np.abs(values[real]).max(axis=0)
             ranges[i] = top if not ranges[i].size else np.maximum(ranges[i], top)
     return ranges
@@ -119,8 +120,7 @@ def shipped_recipe(model_path: Path) -> Int8Recipe | None:
         return None
     with np.load(RANGES_FILE) as data:
         if str(data["weights_sha256"]) != weights_sha256(model_path):
-            log.info("No int8 smoothing for %s: the shipped ranges are another model's",
-                     model_path)
+            log.info("No int8 smoothing for %s: the shipped ranges are another model's", model_path)
             return None
         fp32 = data["fp32_groups"] if "fp32_groups" in data.files else np.zeros(0, np.int64)
         return Int8Recipe(
@@ -161,7 +161,7 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
     ]
     axes = numpy_helper.from_array(np.array([-1], dtype=np.int64), f"{mask}_axes")
     graph.initializer.append(axes)
-    first = {}  # each smoothed input -> the index of its first consumer
+    first: dict[str, int] = {}  # each smoothed input -> the index of its first consumer
     for index, node in enumerate(graph.node):
         if node.input and node.op_type in ("MatMul", "Attention"):
             first.setdefault(node.input[0], index)
@@ -172,7 +172,8 @@ def smooth(source: Path, target: Path, ranges: list[np.ndarray], alpha: float = 
         w_max = np.max([np.abs(a).max(axis=1) for a in arrays], axis=0)
         scale = np.clip(
             np.maximum(ranges[i], 1e-5) ** alpha / np.maximum(w_max, 1e-5) ** (1 - alpha),
-            1e-2, 1e2,
+            1e-2,
+            1e2,
         ).astype(np.float32)
         inverse = f"{name}_smooth_inv"
         graph.initializer.append(numpy_helper.from_array(1 / scale, inverse))

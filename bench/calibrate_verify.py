@@ -32,10 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
-import careerbot  # noqa: F401  (offline switches)
 from careerbot.answering.citations import checker as verify
-from careerbot.answering.citations.markers import parse
 from careerbot.answering.citations.checker import CitationChecker, Support
+from careerbot.answering.citations.markers import parse
 from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
@@ -53,7 +52,10 @@ Pair = tuple[str, str, Passage]  # (group, sentence, cited section)
 def section_passages(corpus_dir: Path, settings: Settings) -> list[tuple[str, Passage]]:
     corpus = load_corpus(corpus_dir, navigation_headings=settings.navigation_headings)
     return [
-        (a.slug, Passage(text=s.text, title=a.title, section=s.name, url="", score=0.0, slug=a.slug))
+        (
+            a.slug,
+            Passage(text=s.text, title=a.title, section=s.name, url="", score=0.0, slug=a.slug),
+        )
         for a in corpus.articles
         for s in a.sections
         if not s.navigation and s.text.strip()
@@ -78,19 +80,57 @@ def partials(sentence: str) -> list[str]:
 # Everyday rewordings of the corpus's common words: the "reworded" positives keep the meaning
 # while the words change, so the similarity threshold (not only word overlap) gets tested.
 SYNONYMS = {
-    "work": "job", "job": "role", "jobs": "roles", "roles": "positions", "role": "position",
-    "salary": "compensation", "pays": "compensates", "pay": "compensation", "earn": "make",
-    "employers": "companies", "employer": "company", "companies": "firms", "hiring": "recruiting",
-    "skills": "abilities", "learn": "pick up", "learning": "studying", "build": "create",
-    "built": "created", "systems": "platforms", "production": "live", "usually": "typically",
-    "often": "frequently", "important": "key", "different": "distinct", "large": "big",
-    "many": "numerous", "check": "verify", "demand": "need", "market": "job market",
-    "developer": "programmer", "developers": "programmers", "tasks": "duties",
-    "certification": "credential", "certifications": "credentials", "exams": "tests",
-    "worth": "valuable", "matter": "count", "evidence": "proof", "projects": "portfolio work",
-    "routine": "repetitive", "automate": "mechanise", "because": "since", "rather": "instead",
-    "teams": "groups", "year": "twelve months", "people": "workers", "tools": "software",
-    "deployment": "rollout", "monitoring": "observing", "shipped": "delivered", "ship": "deliver",
+    "work": "job",
+    "job": "role",
+    "jobs": "roles",
+    "roles": "positions",
+    "role": "position",
+    "salary": "compensation",
+    "pays": "compensates",
+    "pay": "compensation",
+    "earn": "make",
+    "employers": "companies",
+    "employer": "company",
+    "companies": "firms",
+    "hiring": "recruiting",
+    "skills": "abilities",
+    "learn": "pick up",
+    "learning": "studying",
+    "build": "create",
+    "built": "created",
+    "systems": "platforms",
+    "production": "live",
+    "usually": "typically",
+    "often": "frequently",
+    "important": "key",
+    "different": "distinct",
+    "large": "big",
+    "many": "numerous",
+    "check": "verify",
+    "demand": "need",
+    "market": "job market",
+    "developer": "programmer",
+    "developers": "programmers",
+    "tasks": "duties",
+    "certification": "credential",
+    "certifications": "credentials",
+    "exams": "tests",
+    "worth": "valuable",
+    "matter": "count",
+    "evidence": "proof",
+    "projects": "portfolio work",
+    "routine": "repetitive",
+    "automate": "mechanise",
+    "because": "since",
+    "rather": "instead",
+    "teams": "groups",
+    "year": "twelve months",
+    "people": "workers",
+    "tools": "software",
+    "deployment": "rollout",
+    "monitoring": "observing",
+    "shipped": "delivered",
+    "ship": "deliver",
 }
 
 
@@ -110,7 +150,9 @@ def change_figures(sentence: str) -> str | None:
     return re.sub(r"\d+", lambda m: str(int(m.group()) * 2 + 7), sentence)
 
 
-def build_pairs(bot: CareerBot, checker: CitationChecker, sections: list[tuple[str, Passage]]) -> list[Pair]:
+def build_pairs(
+    bot: CareerBot, checker: CitationChecker, sections: list[tuple[str, Passage]]
+) -> list[Pair]:
     pairs: list[Pair] = []
     for item in load_gold(REPO / "eval" / "gold.jsonl"):
         answer = bot.ask(item.question)
@@ -124,12 +166,15 @@ def build_pairs(bot: CareerBot, checker: CitationChecker, sections: list[tuple[s
     sentences = [(slug, p, s) for slug, p in sections for s in claims_of(p.text)]
     # The most similar section of another article, for every sentence (hard negatives).
     sims = checker.support(
-        [s for _, _, s in sentences for _ in sections], [[q] for _ in sentences for _, q in sections]
+        [s for _, _, s in sentences for _ in sections],
+        [[q] for _ in sentences for _, q in sections],
     )
     scores = []
     for n, (slug, _, _) in enumerate(sentences):
         row = sims[n * len(sections) : (n + 1) * len(sections)]
-        scores.append([f.similarity for f, (q_slug, _) in zip(row, sections, strict=True) if q_slug != slug])
+        scores.append(
+            [f.similarity for f, (q_slug, _) in zip(row, sections, strict=True) if q_slug != slug]
+        )
     for n, (slug, p, s) in enumerate(sentences):
         pairs.append(("quote", s, p))
         pairs += [("partial", v, p) for v in partials(s)]
@@ -181,14 +226,22 @@ def search(
             f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
             goal = f1 if min_precision is None else (recall if precision >= min_precision else -1)
             if goal > best.get("goal", -1.0) + 1e-9:
-                best = {"goal": goal, "f1": f1, "precision": precision, "recall": recall,
-                        "min_similarity": sim, "min_overlap": overlap}
+                best = {
+                    "goal": goal,
+                    "f1": f1,
+                    "precision": precision,
+                    "recall": recall,
+                    "min_similarity": sim,
+                    "min_overlap": overlap,
+                }
     best.pop("goal", None)
     return best
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
     args = parser.parse_args()
     embedder = Embedder()
@@ -199,7 +252,9 @@ def main() -> None:
         sections = section_passages(settings.corpus_dir, settings)
         start = time.perf_counter()
         pairs = build_pairs(bot, checker, sections)
-        report: dict[str, object] = {"pairs": {g: sum(p[0] == g for p in pairs) for g in dict.fromkeys(p[0] for p in pairs)}}
+        report: dict[str, object] = {
+            "pairs": {g: sum(p[0] == g for p in pairs) for g in dict.fromkeys(p[0] for p in pairs)}
+        }
         for window, target in ((1, None), (2, None), (2, 0.95)):
             verify.WINDOW = window
             feats = checker.support([s for _, s, _ in pairs], [[p] for _, _, p in pairs])
@@ -207,10 +262,14 @@ def main() -> None:
             groups = {}
             for g in report["pairs"]:  # type: ignore[union-attr]
                 fs = [f for (pg, _, _), f in zip(pairs, feats, strict=True) if pg == g]
-                groups[g] = sum(passes(f, best["min_similarity"], best["min_overlap"]) for f in fs) / len(fs)
+                groups[g] = sum(
+                    passes(f, best["min_similarity"], best["min_overlap"]) for f in fs
+                ) / len(fs)
             name = f"window_{window}" + ("_best_f1" if target is None else f"_precision_{target}")
-            report[name] = {**{k: round(v, 3) for k, v in best.items()},
-                                          "pass_rate": {g: round(v, 3) for g, v in groups.items()}}
+            report[name] = {
+                **{k: round(v, 3) for k, v in best.items()},
+                "pass_rate": {g: round(v, 3) for g, v in groups.items()},
+            }
         verify.WINDOW = 2
         report["seconds"] = round(time.perf_counter() - start, 1)
     if args.json:

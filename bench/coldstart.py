@@ -52,23 +52,32 @@ def _stop(proc: subprocess.Popen[bytes] | subprocess.Popen[str]) -> None:
         proc.wait()
 
 
-def careerbot_start(data_dir: Path, corpus: Path, questions: list[str], log_path: Path,
-                    timeout: float = 300) -> dict[str, float]:
+def careerbot_start(
+    data_dir: Path, corpus: Path, questions: list[str], log_path: Path, timeout: float = 300
+) -> dict[str, float]:
     """Seconds to health 200 and to the first answer; RSS in MB at each; peak after more."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     with open(log_path, "wb") as log:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "careerbot", "serve", "--port", str(port)],
-                                env=_env(data_dir, corpus), stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "careerbot", "serve", "--port", str(port)],
+            env=_env(data_dir, corpus),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         out: dict[str, float] = {}
         with httpx.Client(timeout=60) as client:
             while True:
                 if proc.poll() is not None:
-                    raise RuntimeError(f"careerbot serve exited ({proc.returncode}); see {log_path}")
+                    raise RuntimeError(
+                        f"careerbot serve exited ({proc.returncode}); see {log_path}"
+                    )
                 if time.perf_counter() - start > timeout:
-                    raise RuntimeError(f"careerbot serve not ready after {timeout} s; see {log_path}")
+                    raise RuntimeError(
+                        f"careerbot serve not ready after {timeout} s; see {log_path}"
+                    )
                 try:
                     if client.get(f"{url}/api/health").status_code == 200:
                         break
@@ -93,9 +102,14 @@ def naive_start(store_dir: Path, questions: list[str], timeout: float = 300) -> 
     """The same figures for bench/naive_app.py (``opened`` stands for ready)."""
     script = Path(__file__).with_name("naive_app.py")
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(script), str(store_dir)], env=dict(os.environ),
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(store_dir)],
+        env=dict(os.environ),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdin is not None and proc.stdout is not None
     try:
         out: dict[str, float] = {}
@@ -104,7 +118,9 @@ def naive_start(store_dir: Path, questions: list[str], timeout: float = 300) -> 
             if line != marker:
                 raise RuntimeError(f"naive app said {line!r}, not {marker!r} (exit {proc.poll()})")
             out[f"{key}_s"] = time.perf_counter() - start
-            out[f"{'ready' if key == 'ready' else 'answer'}_rss_mb"] = proc_memory(proc.pid)["VmRSS"] / MB
+            out[f"{'ready' if key == 'ready' else 'answer'}_rss_mb"] = (
+                proc_memory(proc.pid)["VmRSS"] / MB
+            )
             if time.perf_counter() - start > timeout:
                 raise RuntimeError(f"naive app not ready after {timeout} s")
         for q in questions[1:]:
@@ -121,6 +137,7 @@ def naive_start(store_dir: Path, questions: list[str], timeout: float = 300) -> 
 
 def rows(cb: dict[str, float], nv: dict[str, float] | None, n_questions: int) -> list[Row]:
     """Table rows of the two cold starts."""
+
     def both(key: str) -> tuple[float, float | None]:
         return cb[key], (nv[key] if nv else None)
 

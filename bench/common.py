@@ -59,7 +59,13 @@ def machine_info() -> dict[str, str]:
     info = {"cpu": cpu, "cores": str(os.cpu_count()), "python": platform.python_version()}
     from importlib.metadata import PackageNotFoundError, version
 
-    for package in ("torch", "chromadb", "sentence-transformers", "onnxruntime", "langchain-chroma"):
+    for package in (
+        "torch",
+        "chromadb",
+        "sentence-transformers",
+        "onnxruntime",
+        "langchain-chroma",
+    ):
         try:
             info[package] = version(package)
         except PackageNotFoundError:
@@ -100,9 +106,13 @@ class Budget:
         if self.cap_bytes is not None:
             free_mem, free_disk = min(free_mem, self.cap_bytes), min(free_disk, self.cap_bytes)
         if memory > free_mem:
-            return (f"skipped {what}: needs ~{memory / GB:.2f} GB of free memory, "
-                    f"{free_mem / GB:.2f} GB available")
+            return (
+                f"skipped {what}: needs ~{memory / GB:.2f} GB of free memory, "
+                f"{free_mem / GB:.2f} GB available"
+            )
         if disk > free_disk:
-            return (f"skipped {what}: needs ~{disk / GB:.2f} GB free disk in {where}, "
-                    f"{free_disk / GB:.2f} GB available")
+            return (
+                f"skipped {what}: needs ~{disk / GB:.2f} GB free disk in {where}, "
+                f"{free_disk / GB:.2f} GB available"
+            )
         return None

@@ -85,7 +85,11 @@ def _paragraphs(root: Path) -> Iterator[tuple[str, str, str, list[str]]]:
         page = str(path.relative_to(root).with_suffix(""))
         for section in body[0].iter("section"):
             heading = next((h for h in section if h.tag in ("h1", "h2", "h3", "h4")), None)
-            name = " ".join(heading.text_content().replace("¶", "").split()) if heading is not None else title
+            name = (
+                " ".join(heading.text_content().replace("¶", "").split())
+                if heading is not None
+                else title
+            )
             paras = []
             for el in section.iter(*BLOCKS):
                 if el.tag in ("li", "dd") and any(c.tag in BLOCKS for c in el.iterdescendants()):
@@ -184,8 +188,10 @@ def cached_vectors(
         parts.append(vectors)
         embedded += len(texts)
         rate = embedded / (time.perf_counter() - started)
-        log(f"  embedded distractors {start + len(texts)}/{len(chunks)} ({rate:.0f} texts/s), "
-            f"cached in {folder}")
+        log(
+            f"  embedded distractors {start + len(texts)}/{len(chunks)} ({rate:.0f} texts/s), "
+            f"cached in {folder}"
+        )
     if not parts:
         return np.zeros((0, embedder.dimension), dtype=np.float32)
     return np.vstack(parts).astype(np.float32, copy=False)
@@ -205,8 +211,10 @@ def main() -> None:
     parser.add_argument("--size", default="100k", help="Distractor chunks to cache (default 100k).")
     args = parser.parse_args()
     if not DOCS.is_dir():
-        raise SystemExit(f"No distractor text at {DOCS}: apt-get install python3-doc, or set "
-                         "CAREERBOT_BENCH_DOCS to another folder of HTML pages.")
+        raise SystemExit(
+            f"No distractor text at {DOCS}: apt-get install python3-doc, or set "
+            "CAREERBOT_BENCH_DOCS to another folder of HTML pages."
+        )
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:  # the embedder exactly as CareerBot builds it

@@ -20,7 +20,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
@@ -44,7 +43,9 @@ def bulk_corpus(root: Path, copies: int) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--copies", type=int, default=80, help="Copies of the corpus (37 chunks each).")
+    parser.add_argument(
+        "--copies", type=int, default=80, help="Copies of the corpus (37 chunks each)."
+    )
     parser.add_argument("--repeat", type=int, default=5, help="Runs of the quick measurements.")
     args = parser.parse_args()
 
@@ -55,8 +56,11 @@ def main() -> None:
     embedder = Embedder()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = bulk_corpus(Path(tmp) / "corpus", args.copies)
-        bot = CareerBot(Settings(data_dir=Path(tmp) / "data", corpus_dir=corpus),
-                        embedder=embedder, build_if_missing=False)
+        bot = CareerBot(
+            Settings(data_dir=Path(tmp) / "data", corpus_dir=corpus),
+            embedder=embedder,
+            build_if_missing=False,
+        )
         t0 = time.perf_counter()
         cold = bot.ingest()
         cold_s = time.perf_counter() - t0
@@ -72,21 +76,32 @@ def main() -> None:
         target = corpus / "ml-engineer-vs-data-scientist-2026-0.md"
         for i in range(args.repeat):
             text = target.read_text()
-            target.write_text(text.replace("Both pay well", f"Both pay well ({i})", 1)
-                              if i == 0 else text.replace(f"({i - 1})", f"({i})", 1))
+            target.write_text(
+                text.replace("Both pay well", f"Both pay well ({i})", 1)
+                if i == 0
+                else text.replace(f"({i - 1})", f"({i})", 1)
+            )
             t0 = time.perf_counter()
             report = bot.ingest()
             one_section.append(time.perf_counter() - t0)
             embedded.append(report.embedded)
 
-    print(f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"corpus: {cold.articles} articles, {cold.chunks} chunks")
-    print(f"cold ingest: {cold_s:.1f} s, {cold.chunks / cold_s:.1f} chunks/s, {cold.embedded} embedded")
-    print(f"re-ingest unchanged: median {statistics.median(unchanged):.2f} s, p95 {pct(unchanged, 0.95):.2f} s, "
-          f"0 embedded; cold/unchanged = {cold_s / statistics.median(unchanged):.0f}x")
-    print(f"one changed section: median {statistics.median(one_section):.2f} s, p95 {pct(one_section, 0.95):.2f} s, "
-          f"embedded per run {sorted(set(embedded))}; cold/one-section = "
-          f"{cold_s / statistics.median(one_section):.0f}x")
+    print(
+        f"cold ingest: {cold_s:.1f} s, {cold.chunks / cold_s:.1f} chunks/s, {cold.embedded} embedded"
+    )
+    print(
+        f"re-ingest unchanged: median {statistics.median(unchanged):.2f} s, p95 {pct(unchanged, 0.95):.2f} s, "
+        f"0 embedded; cold/unchanged = {cold_s / statistics.median(unchanged):.0f}x"
+    )
+    print(
+        f"one changed section: median {statistics.median(one_section):.2f} s, p95 {pct(one_section, 0.95):.2f} s, "
+        f"embedded per run {sorted(set(embedded))}; cold/one-section = "
+        f"{cold_s / statistics.median(one_section):.0f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -24,9 +24,7 @@ from pathlib import Path
 import numpy as np
 import onnx
 
-import careerbot  # noqa: F401  (offline switches)
 from careerbot.embedding.embedder import Embedder, bundled_model_path
-from careerbot.ingest.plan import corpus_chunks
 from careerbot.embedding.onnx.model import OnnxModel
 from careerbot.embedding.onnx.quantize import quantize
 from careerbot.embedding.onnx.smoothing import (
@@ -38,6 +36,7 @@ from careerbot.embedding.onnx.smoothing import (
     weight_groups,
     weights_sha256,
 )
+from careerbot.ingest.plan import corpus_chunks
 from careerbot.sources import load_corpus
 
 MAX_FP32_GROUPS = 4
@@ -77,7 +76,9 @@ def fp32_groups(model: OnnxModel, smoothed: Path, texts: list[str], work: Path) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--folder", type=Path, default=Path("/usr/share/doc/python3.11/html/tutorial"))
+    parser.add_argument(
+        "--folder", type=Path, default=Path("/usr/share/doc/python3.11/html/tutorial")
+    )
     parser.add_argument("--out", type=Path, default=RANGES_FILE)
     args = parser.parse_args()
 
@@ -104,7 +105,9 @@ def main() -> None:
         calibration=np.array(f"{len(texts)} chunks of {args.folder}"),
         **{f"range_{i}": r.astype(np.float32) for i, r in enumerate(ranges)},
     )
-    print(f"{len(ranges)} groups, {keep} in fp32, from {len(texts)} chunks of {args.folder} -> {args.out}")
+    print(
+        f"{len(ranges)} groups, {keep} in fp32, from {len(texts)} chunks of {args.folder} -> {args.out}"
+    )
 
 
 if __name__ == "__main__":

@@ -29,11 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import careerbot  # noqa: F401  (offline switches)
+from careerbot.answering.citations.markers import claims
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.answering.prompt import build_prompt
 from careerbot.answering.question import clean_question
-from careerbot.answering.citations.markers import claims
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold
@@ -52,16 +51,21 @@ def smollm2() -> Path:
 
 
 def summary(values: list[float], scale: float = 1.0, digits: int = 1) -> dict[str, float]:
-    return {"median": round(statistics.median(values) * scale, digits),
-            "p95": round(pct(values, 0.95) * scale, digits)}
+    return {
+        "median": round(statistics.median(values) * scale, digits),
+        "p95": round(pct(values, 0.95) * scale, digits),
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, help="GGUF file (default: SmolLM2-135M-Instruct).")
-    parser.add_argument("--base-url", default=None,
-                        help="Measure the openai backend against this OpenAI-compatible /v1 server "
-                             "instead of the model in-process.")
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help="Measure the openai backend against this OpenAI-compatible /v1 server "
+        "instead of the model in-process.",
+    )
     parser.add_argument("--questions", type=int, default=20, help="Gold questions asked.")
     parser.add_argument("--max-tokens", type=int, default=128, help="Token budget per answer.")
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON too.")
@@ -73,11 +77,17 @@ def main() -> None:
     overhead, ttft, rate, verify, tokens = [], [], [], [], []
     sentences = flagged = fell_back = 0
     with tempfile.TemporaryDirectory() as tmp:
-        backend = {"llm": "openai", "llm_base_url": args.base_url, "llm_model": model.stem} \
-            if args.base_url else {"llm": "llamacpp", "llm_model_path": model}
+        backend = (
+            {"llm": "openai", "llm_base_url": args.base_url, "llm_model": model.stem}
+            if args.base_url
+            else {"llm": "llamacpp", "llm_model_path": model}
+        )
         settings = Settings(
-            data_dir=Path(tmp), corpus_dir=REPO / "corpus", llm_max_tokens=args.max_tokens,
-            llm_context_size=2048, **backend,  # type: ignore[arg-type]
+            data_dir=Path(tmp),
+            corpus_dir=REPO / "corpus",
+            llm_max_tokens=args.max_tokens,
+            llm_context_size=2048,
+            **backend,  # type: ignore[arg-type]
         )
         embedder = Embedder.from_settings(settings)
         t0 = time.perf_counter()
@@ -91,8 +101,12 @@ def main() -> None:
             start = time.perf_counter()
             q = clean_question(question, max_chars=settings.max_question_chars)
             q, _, passages = bot.understand(q, [])  # standalone: no follow-up context
-            prompt = build_prompt(q, passages, max_sources=answerer.max_sources,
-                                  max_source_chars=answerer.max_source_chars)
+            prompt = build_prompt(
+                q,
+                passages,
+                max_sources=answerer.max_sources,
+                max_source_chars=answerer.max_source_chars,
+            )
             overhead.append(time.perf_counter() - start)
 
             start = time.perf_counter()
@@ -128,8 +142,10 @@ def main() -> None:
         "bot_with_model_load_s": round(load_s, 2),
         "overhead_before_first_token_ms": summary(overhead, 1000),
         "time_to_first_token_ms": summary(ttft, 1000, 0),
-        "tokens_per_s": {"median": round(statistics.median(rate), 1),
-                         "p5": round(pct(rate, 0.05), 1)},
+        "tokens_per_s": {
+            "median": round(statistics.median(rate), 1),
+            "p5": round(pct(rate, 0.05), 1),
+        },
         "tokens_per_answer_median": statistics.median(tokens),
         "verification_ms": summary(verify, 1000),
         "sentences_flagged_or_dropped": f"{flagged}/{sentences}"

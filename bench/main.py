@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import careerbot  # noqa: F401  (offline switches first)
 from bench import coldstart, naive_pipeline
 from bench.common import GB, Budget, machine_info, parse_size, timed
 from bench.distractors import DOCS, backend_of
@@ -39,29 +38,66 @@ def log(message: str) -> None:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default=None,
-                        help="Index sizes for the latency figures, e.g. 1k,10k,100k (the default; "
-                        "--quick: 1k). Each must hold at least our corpus.")
-    parser.add_argument("--quick", action="store_true",
-                        help="A small run: 1k only, one ingest of the five articles, each "
-                        "question once, 20 questions.")
-    parser.add_argument("--copies", type=int, default=None,
-                        help="Copies of the five articles in the ingest figure (default 10; --quick 1).")
-    parser.add_argument("--runs", type=int, default=None, help="Cold ingests per pipeline (default 3; --quick 1).")
-    parser.add_argument("--repeat", type=int, default=None, help="Times each question is asked (default 3; --quick 1).")
-    parser.add_argument("--skip", default="", help=f"Steps to leave out, comma-separated: {', '.join(STEPS)}.")
-    parser.add_argument("--budget-gb", type=float, default=None,
-                        help="Pretend at most this many GB of memory and of disk are free (also "
-                        "CAREERBOT_BENCH_BUDGET_GB): steps that need more are skipped.")
-    parser.add_argument("--work-dir", type=Path, default=None,
-                        help="Where the stores are built (default: a temp dir, removed after).")
-    parser.add_argument("--json", dest="json_path", default=None,
-                        help="Also write every figure as JSON to this file ('-': stdout).")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--sizes",
+        default=None,
+        help="Index sizes for the latency figures, e.g. 1k,10k,100k (the default; "
+        "--quick: 1k). Each must hold at least our corpus.",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="A small run: 1k only, one ingest of the five articles, each "
+        "question once, 20 questions.",
+    )
+    parser.add_argument(
+        "--copies",
+        type=int,
+        default=None,
+        help="Copies of the five articles in the ingest figure (default 10; --quick 1).",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=None, help="Cold ingests per pipeline (default 3; --quick 1)."
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="Times each question is asked (default 3; --quick 1).",
+    )
+    parser.add_argument(
+        "--skip", default="", help=f"Steps to leave out, comma-separated: {', '.join(STEPS)}."
+    )
+    parser.add_argument(
+        "--budget-gb",
+        type=float,
+        default=None,
+        help="Pretend at most this many GB of memory and of disk are free (also "
+        "CAREERBOT_BENCH_BUDGET_GB): steps that need more are skipped.",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="Where the stores are built (default: a temp dir, removed after).",
+    )
+    parser.add_argument(
+        "--json",
+        dest="json_path",
+        default=None,
+        help="Also write every figure as JSON to this file ('-': stdout).",
+    )
     args = parser.parse_args(argv)
     try:
-        args.sizes = [parse_size(s) for s in (args.sizes or ("1k" if args.quick else "1k,10k,100k")).split(",")]
+        args.sizes = [
+            parse_size(s)
+            for s in (args.sizes or ("1k" if args.quick else "1k,10k,100k")).split(",")
+        ]
     except ValueError as exc:
         parser.error(str(exc))
     args.copies = args.copies if args.copies is not None else (1 if args.quick else 10)
@@ -69,8 +105,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.repeat = args.repeat or (1 if args.quick else 3)
     args.skip = {s.strip() for s in args.skip.split(",") if s.strip()}
     if args.skip - set(STEPS):
-        parser.error(f"--skip takes {', '.join(STEPS)}; not {', '.join(sorted(args.skip - set(STEPS)))}")
-    budget = args.budget_gb if args.budget_gb is not None else os.environ.get("CAREERBOT_BENCH_BUDGET_GB")
+        parser.error(
+            f"--skip takes {', '.join(STEPS)}; not {', '.join(sorted(args.skip - set(STEPS)))}"
+        )
+    budget = (
+        args.budget_gb
+        if args.budget_gb is not None
+        else os.environ.get("CAREERBOT_BENCH_BUDGET_GB")
+    )
     args.budget = Budget(int(float(budget) * GB) if budget not in (None, "") else None)
     return args
 
@@ -78,13 +120,21 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def fmt(value: float | None) -> str:
     if value is None:
         return "-"
-    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}" if abs(value) < 100 else f"{value:.1f}"
+    return (
+        f"{value:,.0f}"
+        if abs(value) >= 1000
+        else f"{value:.3g}"
+        if abs(value) < 100
+        else f"{value:.1f}"
+    )
 
 
 def table(rows: list[Row]) -> str:
     width = max([len(r[0]) for r in rows] + [6])
-    lines = [f"| {'figure':<{width}} | {'careerbot':>10} | {'naive':>10} | {'cb/naive':>8} |",
-             f"|{'-' * (width + 2)}|{'-' * 12}|{'-' * 12}|{'-' * 10}|"]
+    lines = [
+        f"| {'figure':<{width}} | {'careerbot':>10} | {'naive':>10} | {'cb/naive':>8} |",
+        f"|{'-' * (width + 2)}|{'-' * 12}|{'-' * 12}|{'-' * 10}|",
+    ]
     for name, cb, nv in rows:
         ratio = f"{cb / nv:.2f}" if cb is not None and nv else "-"
         lines.append(f"| {name:<{width}} | {fmt(cb):>10} | {fmt(nv):>10} | {ratio:>8} |")
@@ -97,10 +147,22 @@ def targets(rows: list[Row], sizes_done: list[int]) -> list[tuple[str, str, str]
     out: list[tuple[str, str, str]] = []
 
     def add(target: str, value: float | None, ok: bool | None, shown: str) -> None:
-        out.append((target, shown if value is not None else "not measured",
-                    "-" if ok is None or value is None else "met" if ok else "NOT met"))
+        out.append(
+            (
+                target,
+                shown if value is not None else "not measured",
+                "-" if ok is None or value is None else "met" if ok else "NOT met",
+            )
+        )
 
-    speed = next(((cb, nv) for n, (cb, nv) in by.items() if n.endswith("chunks/s") and n.startswith("ingest")), (None, None))
+    speed = next(
+        (
+            (cb, nv)
+            for n, (cb, nv) in by.items()
+            if n.endswith("chunks/s") and n.startswith("ingest")
+        ),
+        (None, None),
+    )
     same = next(((cb, nv) for n, (cb, nv) in by.items() if n.endswith("(same text)")), (None, None))
     add("ingest >= 100 chunks/s", speed[0], speed[0] is not None and speed[0] >= 100, fmt(speed[0]))
     ratio = same[0] / same[1] if same[0] and same[1] else None
@@ -110,15 +172,40 @@ def targets(rows: list[Row], sizes_done: list[int]) -> list[tuple[str, str, str]
 
         label = size_label(max(sizes_done))
         p95 = by.get(f"{label}: retrieve k=5 p95 ms", (None, None))[0]
-        add(f"retrieval p95 <= 15 ms at 100k (measured at {label})", p95,
-            p95 is not None and p95 <= 15 and max(sizes_done) >= 100_000, f"{fmt(p95)} ms")
+        add(
+            f"retrieval p95 <= 15 ms at 100k (measured at {label})",
+            p95,
+            p95 is not None and p95 <= 15 and max(sizes_done) >= 100_000,
+            f"{fmt(p95)} ms",
+        )
         ask = by.get(f"{label}: extractive ask p95 ms", (None, None))[0]
-        add(f"extractive ask p95 <= 100 ms (at {label})", ask, ask is not None and ask <= 100, f"{fmt(ask)} ms")
+        add(
+            f"extractive ask p95 <= 100 ms (at {label})",
+            ask,
+            ask is not None and ask <= 100,
+            f"{fmt(ask)} ms",
+        )
     ready = by.get("app ready s (careerbot: /api/health 200)", (None, None))[0]
     add("app ready <= 5 s", ready, ready is not None and ready <= 5, f"{fmt(ready)} s")
     peak = by.get("peak RSS MB (VmHWM)", (None, None))[0]
-    add("RSS <= 1 GB on our corpus (peak)", peak, peak is not None and peak <= 1000, f"{fmt(peak)} MB")
+    add(
+        "RSS <= 1 GB on our corpus (peak)",
+        peak,
+        peak is not None and peak <= 1000,
+        f"{fmt(peak)} MB",
+    )
     return out
+
+
+def load_naive(skipped: list[str]) -> tuple[Any, float | None]:
+    """The naive pipeline's embeddings and their load time, or a note in ``skipped``."""
+    if not naive_pipeline.available():
+        skipped.append(naive_pipeline.MISSING)
+        log(naive_pipeline.MISSING)
+        return None, None
+    start = time.perf_counter()
+    embeddings = naive_pipeline.load_embeddings()
+    return embeddings, time.perf_counter() - start
 
 
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
@@ -147,37 +234,54 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     load = timed(make_bot)
     assert bot is not None
     embedder = bot.embedder
-    result["machine"]["embedder"] = (f"{embedder.name}, backend {backend_of(embedder)} "
-                                     f"(CAREERBOT_EMBED_BACKEND={os.environ.get('CAREERBOT_EMBED_BACKEND', 'unset')})")
-    naive_emb, naive_load = None, None
-    if naive_pipeline.available():
-        start = time.perf_counter()
-        naive_emb = naive_pipeline.load_embeddings()
-        naive_load = time.perf_counter() - start
-    else:
-        skipped.append(naive_pipeline.MISSING)
-        log(naive_pipeline.MISSING)
+    result["machine"]["embedder"] = (
+        f"{embedder.name}, backend {backend_of(embedder)} "
+        f"(CAREERBOT_EMBED_BACKEND={os.environ.get('CAREERBOT_EMBED_BACKEND', 'unset')})"
+    )
+    naive_emb, naive_load = load_naive(skipped)
     rows.append(("model load s (imports done before)", load, naive_load))
 
     if "ingest" not in args.skip:
-        need = args.budget.check(f"ingest of {args.copies} copies", work,
-                                 memory=int(1.5 * GB), disk=int(0.2 * GB) + 20_000_000 * args.copies)
+        need = args.budget.check(
+            f"ingest of {args.copies} copies",
+            work,
+            memory=int(1.5 * GB),
+            disk=int(0.2 * GB) + 20_000_000 * args.copies,
+        )
         if need:
             skipped.append(need)
             log(need)
         else:
-            rows += run_throughput(corpus, embedder, naive_emb, work / "ingest", copies=args.copies,
-                                   runs=args.runs, log=log)
+            rows += run_throughput(
+                corpus,
+                embedder,
+                naive_emb,
+                work / "ingest",
+                copies=args.copies,
+                runs=args.runs,
+                log=log,
+            )
 
     sizes_done: list[int] = []
     if "sizes" not in args.skip:
         if not DOCS.is_dir():
-            skipped.append(f"skipped sizes: no distractor text at {DOCS} (apt-get install python3-doc)")
+            skipped.append(
+                f"skipped sizes: no distractor text at {DOCS} (apt-get install python3-doc)"
+            )
         else:
             log("sizes: ingesting the corpus")
             bot.ingest()
-            for res in run_sizes(settings, bot, naive_emb, args.sizes, questions, repeat=args.repeat,
-                                 budget=args.budget, work=work, log=log):
+            for res in run_sizes(
+                settings,
+                bot,
+                naive_emb,
+                args.sizes,
+                questions,
+                repeat=args.repeat,
+                budget=args.budget,
+                work=work,
+                log=log,
+            ):
                 if res.skipped:
                     skipped.append(res.skipped)
                 else:
@@ -193,7 +297,9 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
         else:
             log("cold start: building the app's index of our corpus")
             app_data = work / "app"
-            CareerBot(Settings(data_dir=app_data, corpus_dir=corpus), embedder=embedder).store.count()
+            CareerBot(
+                Settings(data_dir=app_data, corpus_dir=corpus), embedder=embedder
+            ).store.count()
             cold_q = questions[:5]
             cb = coldstart.careerbot_start(app_data, corpus, cold_q, work / "serve.log")
             nv = None

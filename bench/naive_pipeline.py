@@ -21,8 +21,10 @@ MISSING = "naive: langchain-chroma/langchain-huggingface not installed (pip inst
 
 def available() -> bool:
     """Whether the bench extra (langchain-chroma, -huggingface, -text-splitters) is installed."""
-    return all(importlib.util.find_spec(m) is not None
-               for m in ("langchain_chroma", "langchain_huggingface", "langchain_text_splitters"))
+    return all(
+        importlib.util.find_spec(m) is not None
+        for m in ("langchain_chroma", "langchain_huggingface", "langchain_text_splitters")
+    )
 
 
 def load_embeddings() -> Any:
@@ -31,7 +33,9 @@ def load_embeddings() -> Any:
 
     from careerbot.embedding.embedder import bundled_model_path
 
-    return HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
+    return HuggingFaceEmbeddings(
+        model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"}
+    )
 
 
 def ingest(corpus: Path, embeddings: Any, where: Path) -> tuple[Any, int]:
@@ -40,8 +44,10 @@ def ingest(corpus: Path, embeddings: Any, where: Path) -> tuple[Any, int]:
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    docs = [Document(page_content=p.read_text(), metadata={"source": str(p)})
-            for p in sorted(corpus.glob("*.md"))]
+    docs = [
+        Document(page_content=p.read_text(), metadata={"source": str(p)})
+        for p in sorted(corpus.glob("*.md"))
+    ]
     splitter = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200)
     chunks = splitter.split_documents(docs)
     return Chroma.from_documents(chunks, embeddings, persist_directory=str(where)), len(chunks)
@@ -54,11 +60,16 @@ def open_store(embeddings: Any, where: Path, name: str = "langchain") -> Any:
     return Chroma(collection_name=name, embedding_function=embeddings, persist_directory=str(where))
 
 
-def add_vectors(store: Any, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]],
-                vectors: Any) -> None:
+def add_vectors(
+    store: Any, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]], vectors: Any
+) -> None:
     """What ``Chroma.add_texts`` does after embedding: an upsert into its collection, here with
     vectors embedded once beforehand (the same vectors careerbot's store gets)."""
     for start in range(0, len(ids), 5000):
         part = slice(start, start + 5000)
-        store._collection.upsert(ids=ids[part], documents=texts[part],
-                                 metadatas=metadatas[part], embeddings=vectors[part])
+        store._collection.upsert(
+            ids=ids[part],
+            documents=texts[part],
+            metadatas=metadatas[part],
+            embeddings=vectors[part],
+        )

@@ -16,7 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import careerbot  # noqa: F401  (offline switches)
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold
@@ -29,7 +28,9 @@ from bench.common import pct, timed  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeat", type=int, default=3, help="Questions are asked this many times.")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="Questions are asked this many times."
+    )
     parser.add_argument("--json", action="store_true", help="Print the figures as JSON too.")
     args = parser.parse_args()
 

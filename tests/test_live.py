@@ -36,7 +36,10 @@ def add_section(corpus: Path) -> None:
 def cli_ingest(env: dict[str, str]) -> None:
     proc = subprocess.run(
         [sys.executable, str(REPO / "ingest.py"), "--json"],
-        env=env, capture_output=True, text=True, timeout=300,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
 
@@ -58,7 +61,11 @@ def test_a_notebook_bot_sees_another_process_ingest(
     assert before.refused or all("Quokka" not in c.section for c in before.citations)
 
     add_section(corpus_copy)
-    env = {**os.environ, "CAREERBOT_CORPUS_DIR": str(corpus_copy), "CAREERBOT_DATA_DIR": str(tmp_path / "data")}
+    env = {
+        **os.environ,
+        "CAREERBOT_CORPUS_DIR": str(corpus_copy),
+        "CAREERBOT_DATA_DIR": str(tmp_path / "data"),
+    }
     cli_ingest(env)
 
     after = bot.ask(QUESTION)  # the same object, no restart
@@ -76,7 +83,9 @@ def live_server(corpus_copy: Path, tmp_path: Path) -> Iterator[tuple[str, dict[s
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, str(REPO / "app.py"), "--port", str(port)],
-            env=env, stdout=out, stderr=subprocess.STDOUT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -88,7 +97,9 @@ def live_server(corpus_copy: Path, tmp_path: Path) -> Iterator[tuple[str, dict[s
 
 
 @pytest.mark.slow
-def test_a_running_app_answers_from_new_content(live_server: tuple[str, dict[str, str]], corpus_copy: Path) -> None:
+def test_a_running_app_answers_from_new_content(
+    live_server: tuple[str, dict[str, str]], corpus_copy: Path
+) -> None:
     base, env = live_server
     ask = lambda: httpx.post(f"{base}/api/ask", json={"question": QUESTION}, timeout=60).json()  # noqa: E731
     before = ask()

@@ -62,7 +62,8 @@ class CareerBot:
         self._titles: tuple[str, list[str]] | None = None
         self._vocabulary: tuple[str, Vocabulary] | None = None
         self.lexical = (
-            None if self.settings.retrieval_mode == "dense"
+            None
+            if self.settings.retrieval_mode == "dense"
             else LexicalIndex(self.store, self.settings.data_dir / "lexical")
         )
         if build_if_missing and not self.store.exists():
@@ -168,7 +169,10 @@ class CareerBot:
         verdict = self.verdict(question, passages, follow)
         if not verdict.answerable:
             answer = refusal(
-                query, self.titles(), backend=self.answerer.name, verdict=verdict,
+                query,
+                self.titles(),
+                backend=self.answerer.name,
+                verdict=verdict,
                 passages=passages,
             )
             yield answer.text
@@ -183,13 +187,17 @@ class CareerBot:
         """Whether the articles answer ``question`` (see :mod:`careerbot.answering.answerability`)."""
         words = f"{question} {follow.context}" if follow else question
         verdict = decide(
-            question, passages, self.vocabulary(),
+            question,
+            passages,
+            self.vocabulary(),
             min_relevance=self.settings.min_relevance,
             confident_relevance=self.settings.confident_relevance,
         )
         if verdict.reason == "no_evidence" and follow is not None:
             return decide(
-                words, passages, self.vocabulary(),
+                words,
+                passages,
+                self.vocabulary(),
                 min_relevance=self.settings.min_relevance,
                 confident_relevance=self.settings.confident_relevance,
             )

@@ -149,8 +149,10 @@ class Settings(BaseSettings):
         "this much alone, similarity is enough. Calibrated on the dev split of `eval/`.",
     )
     answer_max_sentences: int = Field(
-        5, ge=1, le=20, description="Most sentences in an extractive answer (list lead-ins not "
-        "counted)."
+        5,
+        ge=1,
+        le=20,
+        description="Most sentences in an extractive answer (list lead-ins not counted).",
     )
     answer_max_sources: int = Field(
         3, ge=1, le=10, description="Most sections an extractive answer quotes from."

@@ -135,7 +135,9 @@ class Passage(_SectionRef):
         return f"Passage({self.score:.3f} {self.label!r} {self.url})"
 
     def _repr_markdown_(self) -> str:
-        return f"**[{_md_escape(self.label)}]({self.url})** · score {self.score:.3f}\n\n> {self.text}"
+        return (
+            f"**[{_md_escape(self.label)}]({self.url})** · score {self.score:.3f}\n\n> {self.text}"
+        )
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,8 @@ class Answer:
         if not self.citations:
             return ""
         lines = [
-            f"{c.n}. [{_md_escape(c.label)}]({c.url})" + (f" · updated {c.updated}" if c.updated else "")
+            f"{c.n}. [{_md_escape(c.label)}]({c.url})"
+            + (f" · updated {c.updated}" if c.updated else "")
             for c in self.citations
         ]
         return "**Sources**\n\n" + "\n".join(lines)

@@ -45,8 +45,10 @@ def test_a_chained_follow_up_keeps_its_topic(shared_bot: CareerBot) -> None:
     a1 = shared_bot.ask(first)
     history = [{"role": "user", "content": first}, {"role": "assistant", "content": a1.text}]
     a2 = shared_bot.ask("do they expire?", history)
-    history += [{"role": "user", "content": "do they expire?"},
-                {"role": "assistant", "content": a2.text}]
+    history += [
+        {"role": "user", "content": "do they expire?"},
+        {"role": "assistant", "content": a2.text},
+    ]
     a3 = shared_bot.ask("who usually pays for it?", history)
     for answer in (a2, a3):
         assert not answer.refused

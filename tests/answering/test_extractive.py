@@ -26,8 +26,10 @@ def test_every_marker_has_a_citation_and_every_citation_is_used(shared_bot: Care
         assert not answer.refused, question
         used = markers(answer)
         assert used, question
-        assert sorted(set(used)) == [c.n for c in answer.citations] == list(
-            range(1, len(answer.citations) + 1)
+        assert (
+            sorted(set(used))
+            == [c.n for c in answer.citations]
+            == list(range(1, len(answer.citations) + 1))
         )
         assert used[0] == 1  # numbered in order of first use
 

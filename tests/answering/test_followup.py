@@ -37,7 +37,10 @@ def test_follow_up_context_is_the_recent_conversation() -> None:
     # Both user turns steer, newest first, then the last answer without its markers.
     assert found.context == "And a data scientist? What does an ML engineer do? Experiments."
     assert follow_up_context("and what about pay?", history, max_messages=0) is None
-    assert follow_up_context("Which cloud certification signals the most?", history, max_messages=6) is None
+    assert (
+        follow_up_context("Which cloud certification signals the most?", history, max_messages=6)
+        is None
+    )
     assert follow_up_context("and what about pay?", [], max_messages=6) is None
 
 

@@ -84,7 +84,9 @@ def test_the_small_model_answers_with_backed_citations_on_gold_questions(
 def test_a_timeout_falls_back_to_quotes_with_a_notice(
     smollm2_gguf: Path, embedder: Embedder, shared_bot: CareerBot
 ) -> None:
-    answerer = choose_answerer(llamacpp_settings(smollm2_gguf, llm_timeout=0.001), embedder).answerer
+    answerer = choose_answerer(
+        llamacpp_settings(smollm2_gguf, llm_timeout=0.001), embedder
+    ).answerer
     _, answer = collect(answerer.stream(QUESTION, shared_bot.retrieve(QUESTION)))
     assert answer.backend == "extractive"
     assert answer.notice.startswith("The language model could not answer (no token within 0.001 s)")
@@ -130,8 +132,10 @@ def test_follow_ups_are_condensed_by_the_model_or_the_heuristic(
     settings = llamacpp_settings(smollm2_gguf, data_dir=shared_bot.settings.data_dir)
     bot = CareerBot(settings, embedder=embedder)
     assert bot.condenser is not None
-    history = [{"role": "user", "content": "What does an ML engineer do compared with a data scientist?"},
-               {"role": "assistant", "content": "ML engineers ship models to production [1]."}]
+    history = [
+        {"role": "user", "content": "What does an ML engineer do compared with a data scientist?"},
+        {"role": "assistant", "content": "ML engineers ship models to production [1]."},
+    ]
     question, follow, _ = bot.understand("and what about pay?", history)
     assert follow is not None and follow.context.startswith("What does an ML engineer")
     if question != "and what about pay?":  # the model's rewrite retrieved at least as well

@@ -27,8 +27,12 @@ pytestmark = pytest.mark.slow
 
 
 def openai_settings(base_url: str, **overrides: object) -> Settings:
-    return Settings(llm="openai", llm_base_url=base_url, llm_model="smollm2",
-                    **{**LLM_TEST_SETTINGS, **overrides})
+    return Settings(
+        llm="openai",
+        llm_base_url=base_url,
+        llm_model="smollm2",
+        **{**LLM_TEST_SETTINGS, **overrides},
+    )
 
 
 def answerer_for(settings: Settings, embedder: Embedder) -> LLMAnswerer:
@@ -49,11 +53,16 @@ def test_the_real_server_streams_tokens_then_the_verified_answer(
     assert_markers_backed(answer)
 
 
-def test_ask_json_names_the_backend(llama_server: LlamaServer, monkeypatch: pytest.MonkeyPatch,
-                                    shared_bot: CareerBot) -> None:
-    for key, value in {"LLM": "openai", "LLM_BASE_URL": llama_server.base_url,
-                       "LLM_MODEL": "smollm2", "LLM_MAX_TOKENS": "64",
-                       "DATA_DIR": str(shared_bot.settings.data_dir)}.items():
+def test_ask_json_names_the_backend(
+    llama_server: LlamaServer, monkeypatch: pytest.MonkeyPatch, shared_bot: CareerBot
+) -> None:
+    for key, value in {
+        "LLM": "openai",
+        "LLM_BASE_URL": llama_server.base_url,
+        "LLM_MODEL": "smollm2",
+        "LLM_MAX_TOKENS": "64",
+        "DATA_DIR": str(shared_bot.settings.data_dir),
+    }.items():
         monkeypatch.setenv(f"CAREERBOT_{key}", value)
     result = CliRunner().invoke(app, ["ask", "--json", QUESTION])
     assert result.exit_code == 0, result.output
@@ -85,8 +94,9 @@ def silent_server() -> Iterator[str]:
         yield f"http://127.0.0.1:{s.getsockname()[1]}/v1"
 
 
-def test_a_silent_server_times_out(silent_server: str, embedder: Embedder,
-                                   shared_bot: CareerBot) -> None:
+def test_a_silent_server_times_out(
+    silent_server: str, embedder: Embedder, shared_bot: CareerBot
+) -> None:
     answerer = answerer_for(openai_settings(silent_server, llm_timeout=0.5), embedder)
     _, answer = collect(answerer.stream(QUESTION, shared_bot.retrieve(QUESTION)))
     assert answer.backend == "extractive"
@@ -131,8 +141,11 @@ EMPTY_CHOICES = (
         (b"<html>Bad gateway</html>", "text/html", "empty answer"),
         (b'{"not": "a completion"', "application/json", "empty answer"),
         (EMPTY_CHOICES, "text/event-stream", "empty answer"),
-        (b'data: {"choices": [{"delta": {"content": "PWNED no sources here"}}]}\n\ndata: [DONE]\n\n',
-         "text/event-stream", "cited none of the articles"),
+        (
+            b'data: {"choices": [{"delta": {"content": "PWNED no sources here"}}]}\n\ndata: [DONE]\n\n',
+            "text/event-stream",
+            "cited none of the articles",
+        ),
     ],
 )
 def test_garbage_and_empty_answers_fall_back(

@@ -19,8 +19,13 @@ from careerbot.types import Passage
 
 
 def passage(text: str, n: int = 1, section: str = "Pay") -> Passage:
-    return Passage(text=text, title=f"Article {n}", section=section, url=f"/articles/a{n}#pay",
-                   score=0.8 - n / 100)
+    return Passage(
+        text=text,
+        title=f"Article {n}",
+        section=section,
+        url=f"/articles/a{n}#pay",
+        score=0.8 - n / 100,
+    )
 
 
 INJECTED_QUESTION = (
@@ -42,11 +47,14 @@ def blocks(user: str) -> tuple[str, str, str]:
 
 
 def test_sources_are_numbered_with_title_and_section_and_the_rules_are_fixed() -> None:
-    prompt = build_prompt("Which role pays more?", [passage("A.", 1), passage("B.", 2, "Demand")],
-                          max_sources=4)
+    prompt = build_prompt(
+        "Which role pays more?", [passage("A.", 1), passage("B.", 2, "Demand")], max_sources=4
+    )
     system, user = prompt.messages
     assert system.type == "system" and system.content == SYSTEM_PROMPT
-    assert "[1] Article 1 › Pay\nA." in user.content and "[2] Article 2 › Demand\nB." in user.content
+    assert (
+        "[1] Article 1 › Pay\nA." in user.content and "[2] Article 2 › Demand\nB." in user.content
+    )
     assert "[1]" in SYSTEM_PROMPT and "don't know" in SYSTEM_PROMPT and "untrusted" in SYSTEM_PROMPT
     assert [p.title for p in prompt.passages] == ["Article 1", "Article 2"]
 
@@ -66,8 +74,9 @@ def test_injection_in_the_question_stays_inside_the_question_block() -> None:
 
 
 def test_injection_in_an_article_stays_inside_the_sources_block() -> None:
-    prompt = build_prompt("Which role pays more?", [passage(INJECTED_ARTICLE), passage("B.", 2)],
-                          max_sources=4)
+    prompt = build_prompt(
+        "Which role pays more?", [passage(INJECTED_ARTICLE), passage("B.", 2)], max_sources=4
+    )
     system, user = prompt.messages
     assert system.content == SYSTEM_PROMPT
     sources, question, rest = blocks(user.content)

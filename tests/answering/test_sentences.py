@@ -16,7 +16,9 @@ def _section(slug: str, name: str) -> str:
 
 
 def test_a_list_item_keeps_its_lead_in() -> None:
-    text = _section("cloud-certifications-worth-it-2026", "When a certification pays off and when it does not")
+    text = _section(
+        "cloud-certifications-worth-it-2026", "When a certification pays off and when it does not"
+    )
     sentences, found = units(text)
     lead = sentences.index("It is usually not worth it when:")
     items = [u for u in found if u.lead_in == lead]
@@ -47,5 +49,7 @@ def test_answers_bring_the_lead_in_and_the_antecedent(shared_bot: CareerBot) -> 
 def test_question_parts_and_stated_figures() -> None:
     assert len(question_parts("what is the pay and which skills matter?")) == 2
     assert question_parts("what does an ML engineer do?") == ["what does an ML engineer do?"]
-    assert stated_figures("data scientists make $140k, right?", ["Data scientists: $112,590."]) == {"140"}
+    assert stated_figures("data scientists make $140k, right?", ["Data scientists: $112,590."]) == {
+        "140"
+    }
     assert stated_figures("is it $112,590 in 2024?", ["Data scientists: $112,590."]) == set()

@@ -120,4 +120,6 @@ def test_eval_calibrate_cli_json() -> None:
     result = CliRunner().invoke(app, ["eval", "--calibrate", "--json", str(GOLD)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert data["current"] == Settings().min_relevance and {"threshold", "refusal_recall"} <= set(data["points"][0])
+    assert data["current"] == Settings().min_relevance and {"threshold", "refusal_recall"} <= set(
+        data["points"][0]
+    )

@@ -52,8 +52,13 @@ def test_scoring_on_the_real_bot(shared_bot: CareerBot, tmp_path: Path) -> None:
     report = evaluate_readers(shared_bot, load_reader_sets(_subset(tmp_path)), "dev")
     figures = report.figures()
     assert figures["out_of_scope"] >= 2 and figures["false_premises"] == 2
-    for key in ("first_turn_hit_at_3", "follow_up_hit_at_3", "must_mention_first",
-                "refusal_recall", "refusal_precision"):
+    for key in (
+        "first_turn_hit_at_3",
+        "follow_up_hit_at_3",
+        "must_mention_first",
+        "refusal_recall",
+        "refusal_precision",
+    ):
         assert 0.0 <= figures[key] <= 1.0
     assert len(report.first_hits) == 2  # one first turn per conversation
     assert all(not c.ok for c in report.worst())

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.sources import load_corpus, parse_markdown
 from careerbot.ingest.chunking import chunk_article, split_to_fit
+from careerbot.sources import load_corpus, parse_markdown
 from tests.conftest import CORPUS
 
 

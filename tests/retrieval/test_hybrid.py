@@ -11,10 +11,10 @@ from langchain_core.retrievers import BaseRetriever
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold
-from careerbot.store.chroma import Hit
 from careerbot.links import section_url
 from careerbot.retrieval.hybrid import mmr
 from careerbot.settings import Settings
+from careerbot.store.chroma import Hit
 from tests.conftest import CORPUS, GOLD
 
 MAIN = "ml-engineer-vs-data-scientist-2026"
@@ -71,7 +71,10 @@ def test_links_can_point_at_the_canonical_site() -> None:
     url = section_url(settings, slug="s", anchor="a", canonical_url="https://x.example/s")
     assert url == "https://x.example/s#a"
     app = Settings(app_url="https://bot.example.com/")
-    assert section_url(app, slug="s", anchor="a", canonical_url="") == "https://bot.example.com/articles/s#a"
+    assert (
+        section_url(app, slug="s", anchor="a", canonical_url="")
+        == "https://bot.example.com/articles/s#a"
+    )
 
 
 def test_langchain_retriever_over_the_same_index(shared_bot: CareerBot) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.store.chroma import ChunkStore
 from careerbot.ingest.run import ingest
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
 from tests.conftest import CORPUS
 
 INDIA = "ai-ml-engineer-jobs-india-2026"
@@ -31,7 +31,12 @@ def test_a_rare_word_finds_its_article_with_confidence(store: ChunkStore, tmp_pa
     every = got.normalised()
     assert every and all(0 < v <= 1 for v in every.values()) and max(every.values()) == 1.0
     # Only for the ids asked about: the same values, unknown and non-matching ids left out.
-    asked = [best_id, "no-such-chunk", *list(every)[:3], *[i for i in got.ids if i not in every][:2]]
+    asked = [
+        best_id,
+        "no-such-chunk",
+        *list(every)[:3],
+        *[i for i in got.ids if i not in every][:2],
+    ]
     assert got.normalised(asked) == {i: every[i] for i in asked if i in every}
 
 

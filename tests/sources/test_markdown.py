@@ -14,7 +14,9 @@ NAV = ("Sources", "Continue your decision path")
 
 def test_main_article_has_title_sections_and_github_anchors() -> None:
     article = read_markdown_file(MAIN, navigation_headings=NAV)
-    assert article.title == "ML Engineer vs Data Scientist in 2026: Which Path Pays and What to Learn"
+    assert (
+        article.title == "ML Engineer vs Data Scientist in 2026: Which Path Pays and What to Learn"
+    )
     assert article.slug == "ml-engineer-vs-data-scientist-2026"
     assert article.url == "https://careers.example.com/articles/ml-engineer-vs-data-scientist-2026"
     assert article.updated is not None

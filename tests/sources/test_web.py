@@ -19,19 +19,33 @@ MAIN = "ml-engineer-vs-data-scientist-2026"
 
 
 def web_bot(tmp_path: Path, embedder: Embedder, **overrides: object) -> CareerBot:
-    settings = Settings(data_dir=tmp_path / "data", corpus_dir=CORPUS, fetch_timeout=1.0,
-                        fetch_retries=1, **overrides)  # type: ignore[arg-type]
+    settings = Settings(
+        data_dir=tmp_path / "data",
+        corpus_dir=CORPUS,
+        fetch_timeout=1.0,
+        fetch_retries=1,
+        **overrides,
+    )  # type: ignore[arg-type]
     return CareerBot(settings, embedder=embedder, build_if_missing=False)
 
 
-def test_an_article_url_brings_its_linked_guides(site: Site, tmp_path: Path, embedder: Embedder) -> None:
+def test_an_article_url_brings_its_linked_guides(
+    site: Site, tmp_path: Path, embedder: Embedder
+) -> None:
     bot = web_bot(tmp_path, embedder)
     report = bot.ingest(urls=[site.url(MAIN)])
     assert report.errors == () and report.articles == 5
     sources = {m["source"] for m in bot.store.stored().values()}
-    assert sources == {site.url(slug) for slug in (
-        MAIN, "ai-engineer-salary-2026", "ai-ml-engineer-jobs-india-2026",
-        "cloud-certifications-worth-it-2026", "junior-developer-gap-2026")}
+    assert sources == {
+        site.url(slug)
+        for slug in (
+            MAIN,
+            "ai-engineer-salary-2026",
+            "ai-ml-engineer-jobs-india-2026",
+            "cloud-certifications-worth-it-2026",
+            "junior-developer-gap-2026",
+        )
+    }
     assert site.hits["/about"] == 0 and site.hits["/"] == 0  # navigation is not followed
     answer = bot.ask("Which cloud should my first certification be on?")
     url = answer.citations[0].url
@@ -40,7 +54,9 @@ def test_an_article_url_brings_its_linked_guides(site: Site, tmp_path: Path, emb
     assert f'id="{anchor}"' in site.pages["/articles/cloud-certifications-worth-it-2026"]
 
 
-def test_unchanged_pages_are_not_downloaded_again(site: Site, tmp_path: Path, embedder: Embedder) -> None:
+def test_unchanged_pages_are_not_downloaded_again(
+    site: Site, tmp_path: Path, embedder: Embedder
+) -> None:
     bot = web_bot(tmp_path, embedder)
     first = bot.ingest(urls=[site.url(MAIN)])
     site.statuses.clear()
@@ -50,7 +66,9 @@ def test_unchanged_pages_are_not_downloaded_again(site: Site, tmp_path: Path, em
     assert page_statuses == [304] * 5
 
     path = "/articles/ai-engineer-salary-2026"
-    site.pages[path] = site.pages[path].replace("A median is the middle", "A median is the midpoint")
+    site.pages[path] = site.pages[path].replace(
+        "A median is the middle", "A median is the midpoint"
+    )
     site.statuses.clear()
     third = bot.ingest(urls=[site.url(MAIN)])
     assert third.embedded == 1 and third.updated == 1
@@ -60,7 +78,9 @@ def test_unchanged_pages_are_not_downloaded_again(site: Site, tmp_path: Path, em
 def test_depth_zero_and_sitemaps(site: Site, tmp_path: Path, embedder: Embedder) -> None:
     alone = web_bot(tmp_path / "a", embedder, crawl_depth=0).ingest(urls=[site.url(MAIN)])
     assert alone.articles == 1
-    mapped = web_bot(tmp_path / "b", embedder, crawl_depth=0).ingest(sitemaps=[f"{site.base}/sitemap.xml"])
+    mapped = web_bot(tmp_path / "b", embedder, crawl_depth=0).ingest(
+        sitemaps=[f"{site.base}/sitemap.xml"]
+    )
     assert mapped.articles == 5 and mapped.errors == ()
 
 
@@ -69,15 +89,23 @@ def test_bad_pages_are_skipped_and_named(site: Site, tmp_path: Path, embedder: E
     bad = ["/broken/404", "/broken/500", "/slow", "/huge", "/private/page"]
     report = bot.ingest(urls=[site.url(MAIN)] + [site.base + p for p in bad])
     assert report.articles == 1
-    messages = dict(zip(bad, sorted(report.errors, key=lambda e: [p in e for p in bad].index(True)), strict=True))
+    messages = dict(
+        zip(
+            bad, sorted(report.errors, key=lambda e: [p in e for p in bad].index(True)), strict=True
+        )
+    )
     assert "answered HTTP 404" in messages["/broken/404"]
-    assert "answered HTTP 500 (2 tries)" in messages["/broken/500"] and site.hits["/broken/500"] == 2
+    assert (
+        "answered HTTP 500 (2 tries)" in messages["/broken/500"] and site.hits["/broken/500"] == 2
+    )
     assert "timed out after 1 s" in messages["/slow"]
     assert "size limit" in messages["/huge"] or "the limit is" in messages["/huge"]
     assert "robots.txt" in messages["/private/page"] and site.hits["/private/page"] == 0
 
 
-def test_a_page_that_starts_failing_keeps_its_chunks(site: Site, tmp_path: Path, embedder: Embedder) -> None:
+def test_a_page_that_starts_failing_keeps_its_chunks(
+    site: Site, tmp_path: Path, embedder: Embedder
+) -> None:
     bot = web_bot(tmp_path, embedder)
     bot.ingest(urls=[site.url(MAIN)])
     before = bot.store.stored()
@@ -105,7 +133,8 @@ def test_nothing_readable_is_an_error(site: Site, tmp_path: Path, embedder: Embe
 
 def test_cli_partial_failure_exit_code(site: Site) -> None:
     result = CliRunner().invoke(
-        app, ["ingest", "--json", "--depth", "0", "--url", site.url(MAIN), "--url", site.base + "/nope"]
+        app,
+        ["ingest", "--json", "--depth", "0", "--url", site.url(MAIN), "--url", site.base + "/nope"],
     )
     assert result.exit_code == EXIT_PARTIAL, result.output
     report = json.loads(result.stdout)
@@ -116,7 +145,9 @@ def test_cli_partial_failure_exit_code(site: Site) -> None:
 def test_html_files_in_the_corpus_folder(site: Site, tmp_path: Path, embedder: Embedder) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "cloud-certs.html").write_text(site.pages["/articles/cloud-certifications-worth-it-2026"])
+    (corpus / "cloud-certs.html").write_text(
+        site.pages["/articles/cloud-certifications-worth-it-2026"]
+    )
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus)
     bot = CareerBot(settings, embedder=embedder)
     assert bot.last_ingest is not None and bot.last_ingest.errors == ()

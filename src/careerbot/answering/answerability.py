@@ -82,7 +82,9 @@ class Vocabulary:
 
     def covers(self, phrase: str) -> bool:
         """Whether the articles contain ``phrase`` as words."""
-        return re.search(rf"(?<![\w+#-]){re.escape(phrase.lower())}(?![\w+#])", self.text) is not None
+        return (
+            re.search(rf"(?<![\w+#-]){re.escape(phrase.lower())}(?![\w+#])", self.text) is not None
+        )
 
 
 def injection(question: str) -> bool:

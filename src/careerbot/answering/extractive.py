@@ -105,7 +105,11 @@ class ExtractiveAnswerer:
             found += [(rank, u) for u in section_units]
         parts = question_parts(question)
         vectors = self._vectors([question, *parts, *(u.text for _, u in found)])
-        q_vec, part_vecs, u_vecs = vectors[0], vectors[1 : 1 + len(parts)], vectors[1 + len(parts) :]
+        q_vec, part_vecs, u_vecs = (
+            vectors[0],
+            vectors[1 : 1 + len(parts)],
+            vectors[1 + len(parts) :],
+        )
         q_words = content_words(question)
         typed = f"how much {question}" if figures_wanted else question
         intro_ok = about_article(question)

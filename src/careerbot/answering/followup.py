@@ -55,11 +55,7 @@ def is_follow_up(question: str) -> bool:
     """Whether a question leans on an earlier turn by its form alone."""
     words = re.findall(r"[a-z']+", question.lower())
     topical = content_words(question) - _GENERIC
-    return (
-        bool(_START.match(question))
-        or len(topical) <= 2
-        or any(w in _ANAPHORA for w in words)
-    )
+    return bool(_START.match(question)) or len(topical) <= 2 or any(w in _ANAPHORA for w in words)
 
 
 def conversation_context(history: Sequence[Message], *, max_messages: int) -> FollowUp | None:
@@ -69,9 +65,7 @@ def conversation_context(history: Sequence[Message], *, max_messages: int) -> Fo
         return None
     recent = list(history)[-max_messages:]
     users = [t for m in recent if m.get("role") == "user" and (t := message_text(m).strip())]
-    answers = [
-        t for m in recent if m.get("role") == "assistant" and (t := message_text(m).strip())
-    ]
+    answers = [t for m in recent if m.get("role") == "assistant" and (t := message_text(m).strip())]
     if not users:
         return None
     lead = ""

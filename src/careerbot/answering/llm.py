@@ -32,8 +32,7 @@ _ECHO = re.compile(r"<<<[^<>\n]*>{0,3}|<<<|>>>")
 def notice(reason: str) -> str:
     """The reader's one line when the language model could not answer."""
     return (
-        f"The language model could not answer ({reason}); "
-        "showing quotes from the articles instead."
+        f"The language model could not answer ({reason}); showing quotes from the articles instead."
     )
 
 

@@ -11,6 +11,7 @@ from careerbot.text import control_characters
 Message = Mapping[str, Any]
 """A chat message: ``{"role": "user" | "assistant", "content": str}``."""
 
+
 def clean_question(question: object, *, max_chars: int) -> str:
     """The question, stripped; raises :class:`QuestionError` with what to do when unusable."""
     if not isinstance(question, str):

@@ -46,7 +46,9 @@ def refusal(
             "as they are, and I can only answer from our articles."
         )
     elif verdict.missing:
-        why = f"Our articles don't cover {verdict.missing}, and I can only answer from our articles."
+        why = (
+            f"Our articles don't cover {verdict.missing}, and I can only answer from our articles."
+        )
     else:
         why = "Sorry — I can only answer from our articles, and they don't cover that."
     covered = "; ".join(f"“{t}”" for t in titles) or "our career articles"

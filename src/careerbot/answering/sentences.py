@@ -37,10 +37,10 @@ _HOW_MUCH = re.compile(
     r"how fast|growth|grow)\b",
     re.IGNORECASE,
 )
-_WHICH = re.compile(
-    r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE
+_WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE)
+_HOW_DO = re.compile(
+    r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I
 )
-_HOW_DO = re.compile(r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I)
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
 
 

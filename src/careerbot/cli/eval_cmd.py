@@ -139,8 +139,9 @@ def print_readers(folder: Path, split: str, *, worst: int, as_json: bool) -> Non
     splits = ["dev", "test"] if split == "all" else [split]
     reports = [evaluate_readers(bot, sets, s) for s in splits]
     if as_json:
-        out.print_json(json.dumps({"backend": bot.answerer.name,
-                                   "splits": [r.figures() for r in reports]}))
+        out.print_json(
+            json.dumps({"backend": bot.answerer.name, "splits": [r.figures() for r in reports]})
+        )
         return
     table = Table(title=f"{folder} (answers: {bot.answerer.name})", title_justify="left")
     table.add_column("metric")
@@ -156,5 +157,6 @@ def print_readers(folder: Path, split: str, *, worst: int, as_json: bool) -> Non
                 f"[{r.split}] {case.kind} {case.id}: {case.question}\n"
                 f"    understood: {case.understood}\n    {case.detail}\n"
                 f"    answer: {case.answer[:200]!r}",
-                highlight=False, markup=False,
+                highlight=False,
+                markup=False,
             )

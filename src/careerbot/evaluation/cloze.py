@@ -34,7 +34,8 @@ def cloze_set(corpus: Corpus, *, min_words: int = 8) -> tuple[Corpus, list[GoldI
         for section in article.sections:
             sentences = split_sentences(section.text)
             eligible = [
-                i for i, s in enumerate(sentences)
+                i
+                for i, s in enumerate(sentences)
                 if len(s.split()) >= min_words and not s.startswith("- ")
             ]
             if section.navigation or len(sentences) < 3 or not eligible:

@@ -169,12 +169,14 @@ def refusal_curve(
     for t in thresholds or [round(0.2 + 0.02 * i, 2) for i in range(21)]:
         refused = [(a, r) for a, r in scored if r < t]
         right = sum(not a for a, _ in refused)
-        points.append(RefusalPoint(
-            threshold=t,
-            refusal_precision=right / len(refused) if refused else 1.0,
-            refusal_recall=right / unanswerable,
-            answered_rate=sum(a and r >= t for a, r in scored) / answerable,
-        ))
+        points.append(
+            RefusalPoint(
+                threshold=t,
+                refusal_precision=right / len(refused) if refused else 1.0,
+                refusal_recall=right / unanswerable,
+                answered_rate=sum(a and r >= t for a, r in scored) / answerable,
+            )
+        )
     return points
 
 

@@ -248,8 +248,16 @@ def evaluate_readers(bot: CareerBot, sets: ReaderSets, split: str = "test") -> R
         report.answerable += 1
         report.answerable_refused += answer.refused
         report.cases.append(
-            Case("premise", row["id"], row["question"], answer.question, answer.refused,
-                 found, f"correction {correction}", answer.text)
+            Case(
+                "premise",
+                row["id"],
+                row["question"],
+                answer.question,
+                answer.refused,
+                found,
+                f"correction {correction}",
+                answer.text,
+            )
         )
     return report
 
@@ -259,8 +267,16 @@ def _score_refusal(report: ReaderReport, id_: str, question: str, answer: Answer
     report.out_of_scope_refused += answer.refused
     top = answer.passages[0].section if answer.passages else "-"
     report.cases.append(
-        Case("out_of_scope", id_, question, answer.question, answer.refused, answer.refused,
-             f"should be refused (top: {top})", answer.text)
+        Case(
+            "out_of_scope",
+            id_,
+            question,
+            answer.question,
+            answer.refused,
+            answer.refused,
+            f"should be refused (top: {top})",
+            answer.text,
+        )
     )
 
 
@@ -272,8 +288,10 @@ def _score_turn(report: ReaderReport, cid: str, n: int, turn: Turn, answer: Answ
     report.answerable += 1
     report.answerable_refused += answer.refused
     got = hit(answer, turn.expect)
-    facts = (0 if answer.refused else mentioned(answer.text, turn.must_mention),
-             len(turn.must_mention))
+    facts = (
+        0 if answer.refused else mentioned(answer.text, turn.must_mention),
+        len(turn.must_mention),
+    )
     (report.first_hits if n == 0 else report.follow_hits).append(got)
     (report.first_facts if n == 0 else report.follow_facts).append(facts)
     top = [p.section for p in answer.passages[:HIT_DEPTH]]

@@ -13,10 +13,10 @@ from typing import Any
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import CorpusError
+from careerbot.ingest.chunking import chunk_article
 from careerbot.ingest.report import Kind
 from careerbot.ingest.scope import Scope
 from careerbot.sources import Corpus
-from careerbot.ingest.chunking import chunk_article
 from careerbot.store.schema import StoredChunk, chunk_metadata, stored_chunk, stored_id_of
 from careerbot.types import Chunk
 

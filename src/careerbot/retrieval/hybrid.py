@@ -8,10 +8,10 @@ from __future__ import annotations
 import numpy as np
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.store.chroma import ChunkStore, Hit
-from careerbot.store.schema import section_key, to_passage
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore, Hit
+from careerbot.store.schema import section_key, to_passage
 from careerbot.types import Passage
 
 # Chunks fetched per section wanted: parts of one long section can crowd the top.
@@ -97,7 +97,11 @@ class Retriever:
 
     def _passage(self, hit: Hit, score: float) -> Passage:
         return to_passage(
-            self.settings, id=hit.id, text=hit.text, metadata=hit.metadata, score=score,
+            self.settings,
+            id=hit.id,
+            text=hit.text,
+            metadata=hit.metadata,
+            score=score,
             similarity=hit.score,
         )
 
@@ -112,6 +116,7 @@ def mmr(ranked: list[tuple[Hit, float]], k: int, lam: float) -> list[tuple[Hit, 
     rest = [(h, s) for h, s in ranked if h.vector is None]
     picked: list[tuple[Hit, float]] = []
     while pool and len(picked) < k:
+
         def gain(item: tuple[Hit, float]) -> float:
             if not picked:
                 return item[1]

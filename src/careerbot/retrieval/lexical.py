@@ -67,7 +67,11 @@ class LexicalScores:
             return {self.ids[i]: float(self.scores[i] / best) for i in np.flatnonzero(self.scores)}
         rows = self.rows or {i: n for n, i in enumerate(self.ids)}
         found = ((i, rows.get(i)) for i in ids)
-        return {i: float(self.scores[r] / best) for i, r in found if r is not None and self.scores[r] > 0}
+        return {
+            i: float(self.scores[r] / best)
+            for i, r in found
+            if r is not None and self.scores[r] > 0
+        }
 
 
 class LexicalIndex:
@@ -91,7 +95,10 @@ class LexicalIndex:
         retriever, ids, rows = self._current()
         with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
             tokens = bm25s.tokenize(
-                [query], stopwords=STOPWORDS, stemmer=self._stemmer, return_ids=False,
+                [query],
+                stopwords=STOPWORDS,
+                stemmer=self._stemmer,
+                return_ids=False,
                 show_progress=False,
             )[0]
         if not ids or not tokens:

@@ -21,7 +21,14 @@ from careerbot.types import Article
 SUFFIXES = (".md", ".html", ".htm")
 """Files read as articles."""
 
-__all__ = ["Corpus", "load_corpus", "source_files", "markdown_parser", "parse_markdown", "read_markdown_file"]
+__all__ = [
+    "Corpus",
+    "load_corpus",
+    "source_files",
+    "markdown_parser",
+    "parse_markdown",
+    "read_markdown_file",
+]
 
 
 @dataclass(frozen=True)

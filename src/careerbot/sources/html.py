@@ -27,8 +27,14 @@ def read_html_file(
 ) -> Article:
     """Read a saved HTML article from the corpus folder (its canonical link, if any, is its url)."""
     raw = read_text_file(path)
-    return parse_html(raw, url=None, source=str(path), default_slug=slugify(path.stem),
-                      navigation_headings=navigation_headings, md=md)
+    return parse_html(
+        raw,
+        url=None,
+        source=str(path),
+        default_slug=slugify(path.stem),
+        navigation_headings=navigation_headings,
+        md=md,
+    )
 
 
 def parse_html(

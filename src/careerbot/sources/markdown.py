@@ -27,7 +27,11 @@ MAX_FILE_BYTES = 2_000_000
 
 def markdown_parser() -> MarkdownIt:
     """The one Markdown configuration: CommonMark without raw HTML, tables, GitHub-style ids."""
-    return MarkdownIt("commonmark", {"html": False}).enable("table").use(anchors_plugin, min_level=1, max_level=6)
+    return (
+        MarkdownIt("commonmark", {"html": False})
+        .enable("table")
+        .use(anchors_plugin, min_level=1, max_level=6)
+    )
 
 
 class FrontMatter(BaseModel):

@@ -202,7 +202,11 @@ def crawl(
             result.errors.append(SourceError(url, f"is not a valid URL ({exc})"))
             continue
         if article.slug in slugs:
-            result.errors.append(SourceError(url, f"has the slug {article.slug!r}, already used by {slugs[article.slug]}"))
+            result.errors.append(
+                SourceError(
+                    url, f"has the slug {article.slug!r}, already used by {slugs[article.slug]}"
+                )
+            )
             continue
         slugs[article.slug] = url
         result.articles.append(article)

@@ -48,7 +48,12 @@ def test_a_quoted_sentence_is_supported_and_its_citation_built(
     assert answer.flagged == answer.dropped == ()
     assert not answer.refused and answer.backend == "test" and answer.query == PAY
     (c,) = answer.citations
-    assert (c.n, c.title, c.section, c.url) == (1, passages[0].title, passages[0].section, passages[0].url)
+    assert (c.n, c.title, c.section, c.url) == (
+        1,
+        passages[0].title,
+        passages[0].section,
+        passages[0].url,
+    )
     assert c.snippet == sentence  # the section's sentence that best supports the claim
 
 
@@ -122,12 +127,16 @@ def test_a_fabricated_sentence_citing_a_real_section_is_marked_or_dropped(
         "The best way to get promoted is to learn to bake sourdough bread at home.",  # off topic
     ]
     text = f"{good} [1] {made_up[0]} [1]\n\n{made_up[1]} [2]"
-    marked = CitationChecker(VectorCache(embedder), settings).check(text, passages, question=PAY, backend="t")
+    marked = CitationChecker(VectorCache(embedder), settings).check(
+        text, passages, question=PAY, backend="t"
+    )
     assert marked.flagged == tuple(made_up) and marked.dropped == ()
     assert marked.text.count(FLAG) == 2 and good + " [1]" in marked.text
 
     drop = settings.model_copy(update={"verify_mode": "drop"})
-    dropped = CitationChecker(VectorCache(embedder), drop).check(text, passages, question=PAY, backend="t")
+    dropped = CitationChecker(VectorCache(embedder), drop).check(
+        text, passages, question=PAY, backend="t"
+    )
     assert dropped.dropped == tuple(made_up) and dropped.flagged == ()
     assert dropped.text == f"{good} [1]"  # the emptied paragraph is gone too
     assert [c.section for c in dropped.citations] == [passages[0].section]  # [2] is unused now
@@ -199,8 +208,10 @@ def test_extractive_answers_pass_and_verification_is_fast(shared_bot: CareerBot)
         sentences += len(claims(answer.text))
     median = statistics.median(timings) * 1000
     p95 = sorted(timings)[int(0.95 * len(timings))] * 1000
-    print(f"verification of {len(timings)} answers ({sentences} sentences): "
-          f"median {median:.1f} ms, p95 {p95:.1f} ms")
+    print(
+        f"verification of {len(timings)} answers ({sentences} sentences): "
+        f"median {median:.1f} ms, p95 {p95:.1f} ms"
+    )
     assert sentences > 100 and median < 50
 
 

@@ -150,9 +150,7 @@ class CitationChecker:
             dropped=tuple(dropped),
         )
 
-    def support(
-        self, claims: Sequence[str], cited: Sequence[Sequence[Passage]]
-    ) -> list[Support]:
+    def support(self, claims: Sequence[str], cited: Sequence[Sequence[Passage]]) -> list[Support]:
         """How well each claim (markers removed) is supported by the sections it cites; one
         embedding batch for everything not cached.
 
@@ -187,8 +185,8 @@ class CitationChecker:
             if not keys:
                 out.append(Support(0.0, 0.0, False))
                 continue
-            similarity = 1.0 if vec is None else max(
-                float(np.max(unit_vecs[spans[k]] @ vec)) for k in keys
+            similarity = (
+                1.0 if vec is None else max(float(np.max(unit_vecs[spans[k]] @ vec)) for k in keys)
             )
             words = stems(claim)
             pool = set().union(*(sections[k].stems for k in keys))
@@ -235,8 +233,14 @@ class CitationChecker:
             scores = np.round(vecs[len(citing) :] @ vecs[: len(citing)].T, 4)  # (sentences, citing)
             best = sentences[int(np.argmax(scores.max(axis=1)))] if citing else sentences[0]
             citations.append(
-                Citation(n=n, title=p.title, section=p.section, url=p.url,
-                         snippet=_snippet(best), updated=p.updated)
+                Citation(
+                    n=n,
+                    title=p.title,
+                    section=p.section,
+                    url=p.url,
+                    snippet=_snippet(best),
+                    updated=p.updated,
+                )
             )
         return tuple(citations)
 

@@ -188,7 +188,9 @@ class Answer:
         """The JSON shape of ``careerbot ask --json``."""
         return {
             "answer": self.text,
+            "question": self.question,
             "refused": self.refused,
+            "suggestions": list(self.suggestions),
             "backend": self.backend,
             "notice": self.notice,
             "citations": [c.to_dict() for c in self.citations],

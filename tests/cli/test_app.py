@@ -20,7 +20,15 @@ def test_ask_json_has_the_documented_shape() -> None:
     result = runner.invoke(app, ["ask", "--json", "Which of the two roles pays better?"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert {"answer", "refused", "backend", "notice", "citations"} <= set(data)
+    assert {
+        "answer",
+        "question",
+        "refused",
+        "suggestions",
+        "backend",
+        "notice",
+        "citations",
+    } <= set(data)
     assert data["refused"] is False and data["backend"] == "extractive"
     assert "[1]" in data["answer"]
     assert {"n", "title", "section", "url", "snippet"} <= set(data["citations"][0])

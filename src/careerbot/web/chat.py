@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -25,14 +26,24 @@ DESCRIPTION = (
 )
 
 
-def render(answer: Answer) -> str:
-    """An answer as chat Markdown: its notice (if any), the text, then its sources as links.
+def render(answer: Answer, asked: str = "") -> str:
+    """An answer as chat Markdown: how a follow-up was understood, its notice (if any), the
+    text, then its sources as links.
 
     It replaces everything streamed before it: the verified text, not the model's raw tokens.
     """
     sources = answer.sources_markdown()
-    head = f"_{answer.notice}_\n\n" if answer.notice else ""
+    head = ""
+    if asked and answer.question and answer.question != asked:
+        head += f"_Answering: {plain_markdown(answer.question)}_\n\n"
+    if answer.notice:
+        head += f"_{answer.notice}_\n\n"
     return head + answer.text + (f"\n\n{sources}" if sources else "")
+
+
+def plain_markdown(text: str) -> str:
+    """Reader text shown as Markdown that stays text: no links, emphasis, images or HTML."""
+    return re.sub(r"([\\`*_{}\[\]()<>#!|~])", r"\\\1", " ".join(text.split()))
 
 
 def build_chat(bot: CareerBot) -> gr.ChatInterface:
@@ -43,7 +54,7 @@ def build_chat(bot: CareerBot) -> gr.ChatInterface:
         try:
             for piece in bot.stream(message, history):
                 if isinstance(piece, Answer):
-                    yield render(piece)
+                    yield render(piece, asked=" ".join(message.split()))
                 else:
                     text += piece
                     yield text

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 from careerbot.bot import CareerBot
 from careerbot.cli.app import app
 from careerbot.evaluation.gold import EvalFileError
-from careerbot.evaluation.readers import evaluate_readers, load_reader_sets, mentioned
+from careerbot.evaluation.reader_sets import load_reader_sets
+from careerbot.evaluation.readers import evaluate_readers, mentioned
 from tests.conftest import REPO
 
 EVAL = REPO / "eval"

@@ -130,7 +130,8 @@ def print_calibration(bot: CareerBot, items: list[GoldItem], *, as_json: bool) -
 
 def print_readers(folder: Path, split: str, *, worst: int, as_json: bool) -> None:
     """Reader-facing figures per split, and the worst cases (see evaluation.readers)."""
-    from careerbot.evaluation.readers import evaluate_readers, load_reader_sets
+    from careerbot.evaluation.reader_sets import load_reader_sets
+    from careerbot.evaluation.readers import evaluate_readers
 
     if split not in ("dev", "test", "all"):
         raise typer.BadParameter("use dev, test or all", param_hint="--split")

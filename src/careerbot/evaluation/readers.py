@@ -1,14 +1,4 @@
-"""Answer quality as readers meet it: conversations, out-of-scope and false-premise questions.
-
-The sets live in ``eval/`` as JSON Lines, each row with a ``split`` (``dev`` to tune on,
-``test`` never tuned on):
-
-- ``conversations.jsonl``: ``{"id", "split", "turns": [{"user", "refuse", "expect":
-  [{"slug", "section"}], "must_mention": [["alt", ...], ...]}]}``. Turns are asked in order with
-  the bot's own answers as history, as a reader would see them.
-- ``out_of_scope.jsonl``: ``{"id", "split", "kind", "question", "missing"}``: to be refused.
-- ``false_premise.jsonl``: ``{"id", "split", "question", "premise", "expect", "correction"}``:
-  to be answered with the correction.
+"""Scoring the reader sets (:mod:`careerbot.evaluation.reader_sets`) through a CareerBot.
 
 A fact (``must_mention``, ``correction``) is a list of alternatives; it is mentioned when one of
 them occurs in the answer text (case-insensitive, markers and emphasis removed, white space
@@ -17,14 +7,12 @@ collapsed).
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from careerbot.evaluation.gold import EvalFileError
+from careerbot.evaluation.reader_sets import ReaderSets, Turn, facts_of
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
@@ -36,99 +24,6 @@ _CORRECTION = re.compile(
     r"that's not|that is not|rather than|contrary)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class Turn:
-    """One reader turn and what a good answer to it needs."""
-
-    user: str
-    refuse: bool
-    expect: tuple[tuple[str, str], ...]
-    must_mention: tuple[tuple[str, ...], ...]
-
-
-@dataclass(frozen=True)
-class Conversation:
-    """A reader's conversation of two or more turns."""
-
-    id: str
-    split: str
-    turns: tuple[Turn, ...]
-
-
-@dataclass(frozen=True)
-class ReaderSets:
-    """The three sets, read from one folder."""
-
-    conversations: tuple[Conversation, ...]
-    out_of_scope: tuple[dict[str, Any], ...]
-    false_premise: tuple[dict[str, Any], ...]
-
-    def split(self, name: str) -> ReaderSets:
-        """Only the rows of one split (``dev``, ``test``); ``all`` keeps everything."""
-        if name == "all":
-            return self
-        return ReaderSets(
-            tuple(c for c in self.conversations if c.split == name),
-            tuple(r for r in self.out_of_scope if r["split"] == name),
-            tuple(r for r in self.false_premise if r["split"] == name),
-        )
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"Cannot read {path}: {exc}") from exc
-    rows = []
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(row, dict) or row.get("split") not in ("dev", "test"):
-            raise EvalFileError(f'{path}, line {n}: needs an object with "split": dev|test')
-        rows.append(row)
-    return rows
-
-
-def _expect(rows: Iterable[dict[str, str]]) -> tuple[tuple[str, str], ...]:
-    return tuple((r["slug"], r["section"]) for r in rows)
-
-
-def _facts(rows: Iterable[Iterable[str]]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(alts) for alts in rows)
-
-
-def load_reader_sets(folder: Path) -> ReaderSets:
-    """Read ``conversations.jsonl``, ``out_of_scope.jsonl`` and ``false_premise.jsonl``."""
-    try:
-        conversations = tuple(
-            Conversation(
-                id=row["id"],
-                split=row["split"],
-                turns=tuple(
-                    Turn(
-                        user=t["user"],
-                        refuse=bool(t.get("refuse", False)),
-                        expect=_expect(t.get("expect", [])),
-                        must_mention=_facts(t.get("must_mention", [])),
-                    )
-                    for t in row["turns"]
-                ),
-            )
-            for row in _rows(folder / "conversations.jsonl")
-        )
-    except (KeyError, TypeError) as exc:
-        raise EvalFileError(f"{folder / 'conversations.jsonl'}: a row lacks {exc}") from exc
-    return ReaderSets(
-        conversations,
-        tuple(_rows(folder / "out_of_scope.jsonl")),
-        tuple(_rows(folder / "false_premise.jsonl")),
-    )
 
 
 def normalise(text: str) -> str:
@@ -239,7 +134,7 @@ def evaluate_readers(bot: CareerBot, sets: ReaderSets, split: str = "test") -> R
         _score_refusal(report, row["id"], row["question"], answer)
     for row in sets.false_premise:
         answer = bot.ask(row["question"])
-        correction = _facts(row["correction"])
+        correction = facts_of(row["correction"])
         found = mentioned(answer.text, correction) == len(correction) and not answer.refused
         explicit = found and bool(_CORRECTION.search(answer.text))
         report.premises += 1

@@ -1,1 +1,1 @@
-"""integrations"""
+"""LangChain faces of careerbot: a ``BaseRetriever`` and an ``Embeddings`` adapter."""

@@ -1,1 +1,1 @@
-"""answering/citations"""
+"""Verified citations: the ``[n]`` marker grammar, shared sentence vectors, the checker."""

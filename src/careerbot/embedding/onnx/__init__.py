@@ -1,1 +1,1 @@
-"""embedding/onnx"""
+"""The ONNX backend: export and cache the model, quantize it to int8, run it in onnxruntime."""

@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from careerbot.text import split_sentences
+from careerbot.text import split_line
 
 _DEPENDENT = re.compile(
     r"^(?:this|that|these|those|it|its|they|their|them|neither|both|either|such|so|but|"
@@ -69,22 +69,35 @@ def leans_back(sentence: str) -> bool:
 
 
 def units(text: str) -> tuple[list[str], list[Unit]]:
-    """A section's sentences, and each non-lead-in sentence as a :class:`Unit`."""
-    sentences = split_sentences(text)
+    """A section's sentences (as :func:`~careerbot.text.split_sentences` gives them), and each
+    one that is not a lead-in as a :class:`Unit`.
+
+    A list item's further sentences ("- A DevOps certification. It transfers across roles.")
+    lean on the item, and the list's lead-in stays in force until a line outside the list.
+    """
+    sentences: list[str] = []
     out: list[Unit] = []
     lead: int | None = None
-    for i, s in enumerate(sentences):
-        if is_list_item(s):
-            needs = (lead,) if lead is not None else ()
-            out.append(Unit(i, s, needs, lead))
+    for line in text.split("\n"):
+        pieces = split_line(line.strip())
+        if not pieces:
             continue
-        lead = i if s.rstrip().endswith(":") else None
-        if lead is not None:
-            continue
-        if i > 0 and leans_back(s) and not sentences[i - 1].rstrip().endswith(":"):
-            out.append(Unit(i, s, (i - 1,)))
-        else:
-            out.append(Unit(i, s))
+        if not is_list_item(pieces[0]):
+            lead = None
+        for n, s in enumerate(pieces):
+            i = len(sentences)
+            sentences.append(s)
+            if is_list_item(pieces[0]):
+                needs = () if lead is None else (lead,)
+                if n > 0:  # a further sentence of the item leans on the item itself
+                    needs = (*needs, i - n)
+                out.append(Unit(i, s, needs, lead))
+            elif s.rstrip().endswith(":") and n == len(pieces) - 1:
+                lead = i
+            elif i > 0 and leans_back(s) and not sentences[i - 1].rstrip().endswith(":"):
+                out.append(Unit(i, s, (i - 1,)))
+            else:
+                out.append(Unit(i, s))
     return sentences, out
 
 

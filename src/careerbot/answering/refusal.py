@@ -8,7 +8,12 @@ from collections.abc import Sequence
 from careerbot.answering.answerability import Verdict
 from careerbot.types import Answer, Passage
 
-_WH = re.compile(r"^(?:what|why|how|when|where|who|which|is|are|do|does|can|should)\b", re.I)
+# A heading that already reads as a question: "How to judge…", "Which role pays more".
+_QUESTION = re.compile(
+    r"^(?:(?:what|why|how|when|where|who|which)\s+(?:is|are|do|does|should|can|to|pays?)\b|"
+    r"(?:is|are|do|does|can|should)\b)",
+    re.IGNORECASE,
+)
 SUGGESTIONS = 3
 
 
@@ -19,10 +24,11 @@ def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str,
         heading = p.section.split(" › ")[-1]
         if heading.lower() in ("introduction", "sources") or heading.startswith("Continue"):
             continue
-        if _WH.match(heading):
-            question = heading.rstrip(".") + "?"
+        if _QUESTION.match(heading):
+            question = heading.rstrip(".?") + "?"
         else:
-            question = f"What do the articles say about {heading[0].lower()}{heading[1:]}?"
+            lead = heading[0].lower() if heading[1:2].islower() else heading[0]
+            question = f"What do the articles say about {lead}{heading[1:]}?"
         if question not in out:
             out.append(question)
         if len(out) == n:

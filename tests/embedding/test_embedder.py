@@ -286,3 +286,17 @@ def test_a_twin_that_cannot_load_leaves_the_ingest_on_the_embedder_itself(
     assert onnx.for_documents(10_000) is onnx
     assert "no bfloat16 ingest (torch is broken here); using onnx" in caplog.text
     assert onnx.for_documents(10_000) is onnx and onnx.bf16 == "off"  # asked once, not per batch
+
+
+def test_loading_draws_no_progress_bar_and_leaves_the_switch_as_it_was(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from transformers.utils import logging as hf_logging
+
+    from careerbot.embedding.embedder import bundled_model_path
+    from careerbot.embedding.torch_backend import TorchModel
+
+    hf_logging.enable_progress_bar()  # as a notebook that imported gradio first would have it
+    TorchModel.load(bundled_model_path())
+    assert "Loading weights" not in capfd.readouterr().err
+    assert hf_logging.is_progress_bar_enabled()

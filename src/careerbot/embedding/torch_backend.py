@@ -32,7 +32,12 @@ class TorchModel:
         """The model folder at ``path``, from disk only: no model hub is asked."""
         prepare()
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
 
+        # transformers draws a "Loading weights" bar on stderr; off for this load only (the
+        # environment switch is read when huggingface_hub is imported, often by gradio first).
+        was_on = hf_logging.is_progress_bar_enabled()
+        hf_logging.disable_progress_bar()
         try:
             model = SentenceTransformer(
                 str(path), device="cpu", local_files_only=True, truncate_dim=truncate_dim
@@ -41,6 +46,9 @@ class TorchModel:
             raise EmbeddingModelError(
                 f"The embedding model at {path} failed to load: {exc}"
             ) from exc
+        finally:
+            if was_on:
+                hf_logging.enable_progress_bar()
         return cls(model)
 
     def in_bfloat16(self) -> TorchModel:

@@ -6,6 +6,7 @@ retriever and the answerer, and builds the index from the corpus the first time.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -62,6 +63,7 @@ class CareerBot:
         self.last_ingest: IngestReport | None = None
         self._titles: tuple[str, list[str]] | None = None
         self._vocabulary: tuple[str, Vocabulary] | None = None
+        self._vocabulary_lock = threading.Lock()
         self.lexical = (
             None
             if self.settings.retrieval_mode == "dense"
@@ -119,6 +121,8 @@ class CareerBot:
             self.last_ingest = report
             if self.lexical is not None and self.store.exists():
                 self.lexical.warm()  # the keyword index is built now, not by the first reader
+            if self.store.exists():
+                self.vocabulary()  # and so is the key-term vocabulary
         return report
 
     def _where(self, path: Path | None, *, web: bool) -> tuple[Path | None, Path | None]:
@@ -185,24 +189,16 @@ class CareerBot:
     def verdict(
         self, question: str, passages: Sequence[Passage], follow: FollowUp | None = None
     ) -> Verdict:
-        """Whether the articles answer ``question`` (see :mod:`careerbot.answering.answerability`)."""
-        words = f"{question} {follow.context}" if follow else question
-        verdict = decide(
+        """Whether the articles answer ``question`` (see :mod:`careerbot.answering.answerability`);
+        a follow-up's keyword evidence may come from its context too."""
+        return decide(
             question,
             passages,
             self.vocabulary(),
             min_relevance=self.settings.min_relevance,
             confident_relevance=self.settings.confident_relevance,
+            evidence=f"{question} {follow.context}" if follow else None,
         )
-        if verdict.reason == "no_evidence" and follow is not None:
-            return decide(
-                words,
-                passages,
-                self.vocabulary(),
-                min_relevance=self.settings.min_relevance,
-                confident_relevance=self.settings.confident_relevance,
-            )
-        return verdict
 
     def understand(
         self, question: str, history: Sequence[Message] = ()
@@ -238,11 +234,13 @@ class CareerBot:
         return question, follow, mixed
 
     def vocabulary(self) -> Vocabulary:
-        """Every word the indexed sections use (read again only after an ingest)."""
+        """Which key terms the indexed sections mention (built again only after an ingest;
+        one reader builds it while the others wait)."""
         stamp = self.store.stamp
-        if self._vocabulary is None or self._vocabulary[0] != stamp:
-            self._vocabulary = (stamp, Vocabulary(self.store.all_texts()[1]))
-        return self._vocabulary[1]
+        with self._vocabulary_lock:
+            if self._vocabulary is None or self._vocabulary[0] != stamp:
+                self._vocabulary = (stamp, Vocabulary(self.store.all_texts()[1]))
+            return self._vocabulary[1]
 
     def titles(self) -> list[str]:
         """Titles of the indexed articles (read again only after an ingest)."""
@@ -253,9 +251,3 @@ class CareerBot:
 
     def __repr__(self) -> str:
         return f"CareerBot({self.store.location}, {self.store.count()} chunks)"
-
-
-def relevance(passages: Sequence[Passage]) -> float:
-    """How well the best of ``passages`` matches the question: its cosine similarity (what
-    ``min_relevance`` is compared with, whatever the ranking mode)."""
-    return best_similarity(passages)

@@ -36,7 +36,7 @@ def test_injection_attempts_are_refused_because_recognised(
 def test_a_self_description_is_context_not_the_question() -> None:
     vocabulary = Vocabulary(["Data scientists frame questions and run experiments."])
     assert missing_terms("I'm a nurse, could I become a data scientist?", vocabulary) == []
-    assert missing_terms("how much do nurses earn?", vocabulary) == ["nurses"]
+    assert missing_terms("how much do nurses earn?", vocabulary) == [("nurses", "profession")]
     assert missing_terms("is it safe to switch careers?", vocabulary) == []
 
 
@@ -54,3 +54,10 @@ def test_a_chained_follow_up_keeps_its_topic(shared_bot: CareerBot) -> None:
         assert not answer.refused
         assert any(p.slug == "cloud-certifications-worth-it-2026" for p in answer.passages[:3])
     assert a3.question.startswith("who usually pays for it? (about:")
+
+
+def test_a_term_the_articles_use_in_the_plural_is_covered() -> None:
+    vocabulary = Vocabulary(["Nurses and chefs were interviewed.", "The PMP exam."])
+    assert missing_terms("How much does a nurse make?", vocabulary) == []
+    assert missing_terms("is the pmp worth it?", vocabulary) == []
+    assert missing_terms("do lawyers earn more?", vocabulary) == [("lawyers", "profession")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from careerbot.answering.followup import conversation_context, follow_up_context, is_follow_up
+from careerbot.answering.followup import conversation_context, is_follow_up
 
 
 @pytest.mark.parametrize(
@@ -31,17 +31,15 @@ def test_follow_up_context_is_the_recent_conversation() -> None:
         {"role": "user", "content": [{"type": "text", "text": "And a data scientist?"}]},
         {"role": "assistant", "content": "Experiments [1]."},
     ]
-    found = follow_up_context("and what about pay?", history, max_messages=6)
+    assert is_follow_up("and what about pay?")
+    found = conversation_context(history, max_messages=6)
     assert found is not None
     assert found.topic == "And a data scientist?"
     # Both user turns steer, newest first, then the last answer without its markers.
     assert found.context == "And a data scientist? What does an ML engineer do? Experiments."
-    assert follow_up_context("and what about pay?", history, max_messages=0) is None
-    assert (
-        follow_up_context("Which cloud certification signals the most?", history, max_messages=6)
-        is None
-    )
-    assert follow_up_context("and what about pay?", [], max_messages=6) is None
+    assert conversation_context(history, max_messages=0) is None
+    assert not is_follow_up("Which cloud certification signals the most?")
+    assert conversation_context([], max_messages=6) is None
 
 
 def test_a_chain_keeps_its_topic() -> None:
@@ -52,7 +50,8 @@ def test_a_chain_keeps_its_topic() -> None:
         {"role": "user", "content": "do they expire?"},
         {"role": "assistant", "content": "Most certifications must be renewed [1]."},
     ]
-    found = follow_up_context("who usually pays for it?", history, max_messages=6)
+    assert is_follow_up("who usually pays for it?")
+    found = conversation_context(history, max_messages=6)
     assert found is not None
     assert "Which cloud certification" in found.context
     assert found.topic == "do they expire?"
@@ -61,3 +60,15 @@ def test_a_chain_keeps_its_topic() -> None:
 def test_no_history_no_context() -> None:
     assert conversation_context([], max_messages=6) is None
     assert conversation_context([{"role": "assistant", "content": "Hi"}], max_messages=6) is None
+
+
+def test_the_chat_header_is_not_taken_for_the_answer() -> None:
+    history = [
+        {"role": "user", "content": "which cert first?"},
+        {
+            "role": "assistant",
+            "content": "_Answering: which cert first?_\n\nA DevOps certification [1].",
+        },
+    ]
+    found = conversation_context(history, max_messages=6)
+    assert found is not None and found.context == "which cert first? A DevOps certification."

@@ -53,3 +53,10 @@ def test_question_parts_and_stated_figures() -> None:
         "140"
     }
     assert stated_figures("is it $112,590 in 2024?", ["Data scientists: $112,590."]) == set()
+    # A figure written differently is the same figure, either way round.
+    assert stated_figures("is it $140,000?", ["about $140k"]) == set()
+    assert stated_figures("is it $140k?", ["$140,000 a year"]) == set()
+    # The reader describing themselves is not a part of the question.
+    assert question_parts("I'm a nurse, how much do ML engineers make?") == [
+        "I'm a nurse, how much do ML engineers make?"
+    ]

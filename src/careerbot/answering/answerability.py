@@ -7,8 +7,8 @@
    (:mod:`careerbot.answering.lexicon`) that no article mentions: "Our articles don't cover
    nursing pay." A term in the reader's description of themselves ("I'm a nurse, ...") is
    context, not the question, and does not count.
-3. **Similarity**: the best section's cosine similarity (with the conversation's context for a
-   follow-up) below ``min_relevance``.
+3. **Similarity**: the best section's cosine similarity below ``min_relevance`` (for a
+   follow-up, the passages were found with the conversation's context, so it counts).
 4. **Keyword evidence**: below ``confident_relevance``, a question none of whose content words
    occur in the top sections is refused.
 """
@@ -39,6 +39,7 @@ _SELF = re.compile(
     r"coming from|switching from|former|ex-)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_WORD = re.compile(r"[\w+#]+(?:-[\w+#]+)*")
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|wage|wages|income)\b", re.I)
 
 
@@ -54,15 +55,39 @@ class Verdict:
 
 
 class Vocabulary:
-    """The words and phrases of every indexed section, to tell which key terms are covered,
-    and a stemmer to compare a question's words with a section's."""
+    """Which key terms (:mod:`careerbot.answering.lexicon`) the indexed sections mention, and
+    a stemmer to compare a question's words with a section's. Built once per generation: a
+    question then costs set lookups and one pass of the term patterns over its own text."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         import Stemmer  # PyStemmer, the keyword index's stemmer
 
-        self.text = " " + " ".join(" ".join(texts).lower().split()) + " "
+        self.terms = {
+            phrase: (category, re.compile(rf"(?<![\w+#-]){re.escape(phrase)}(?:e?s)?(?![\w+#])"))
+            for category, terms in CATEGORIES.items()
+            for phrase in map(term_phrase, terms)
+        }
+        joined = " ".join(" ".join(texts).lower().split())
+        words = set(_WORD.findall(joined))
+        words |= {w[:-1] for w in words if w.endswith("s")} | {
+            w[:-2] for w in words if w.endswith("es")
+        }
+        # One-word terms are looked up; a phrase is searched for only when all its words occur.
+        self.covered = frozenset(
+            phrase
+            for phrase, (_, pattern) in self.terms.items()
+            if (
+                phrase in words
+                if " " not in phrase
+                else all(w in words for w in phrase.split()) and pattern.search(joined) is not None
+            )
+        )
         self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()  # a PyStemmer object must not be used by two threads
+
+    def covers(self, phrase: str) -> bool:
+        """Whether the articles mention ``phrase`` (a lexicon term), singular or plural."""
+        return phrase in self.covered
 
     def stems(self, text: str) -> set[str]:
         """Snowball stems of the content words of ``text`` longer than two letters."""
@@ -72,19 +97,13 @@ class Vocabulary:
         with self._lock:
             return set(self._stemmer.stemWords(words))
 
-    def keyword_evidence(self, question: str, passages: Sequence[Passage], top: int = 3) -> bool:
-        """Whether a content word of the question occurs (stemmed) in the top sections."""
-        words = self.stems(question)
+    def keyword_evidence(self, text: str, passages: Sequence[Passage], top: int = 3) -> bool:
+        """Whether a content word of ``text`` occurs (stemmed) in the top sections."""
+        words = self.stems(text)
         if not words:
             return True
         pool = set().union(*(self.stems(f"{p.title} {p.section} {p.text}") for p in passages[:top]))
         return bool(words & pool)
-
-    def covers(self, phrase: str) -> bool:
-        """Whether the articles contain ``phrase`` as words."""
-        return (
-            re.search(rf"(?<![\w+#-]){re.escape(phrase.lower())}(?![\w+#])", self.text) is not None
-        )
 
 
 def injection(question: str) -> bool:
@@ -92,30 +111,31 @@ def injection(question: str) -> bool:
     return _INJECTION.search(question) is not None
 
 
-def missing_terms(question: str, vocabulary: Vocabulary) -> list[str]:
-    """Key terms the question names (as it writes them) that no article mentions; a term in
-    the reader's description of themselves is left out."""
+def missing_terms(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+    """``(term as written, category)`` for each key term the question names that no article
+    mentions; a term in the reader's description of themselves is left out."""
     lowered = question.lower()
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     taken: set[int] = set()
-    for terms in CATEGORIES.values():
-        for term in terms:
-            phrase = term_phrase(term)
-            for m in re.finditer(rf"(?<![\w+#-]){re.escape(phrase)}(?:e?s)?(?![\w+#])", lowered):
-                if m.start() in taken or _SELF.search(lowered[: m.start()]):
-                    continue
-                taken.add(m.start())
-                if not vocabulary.covers(phrase):
-                    found.append(m.group(0))
-                break
+    for phrase, (category, pattern) in vocabulary.terms.items():
+        if phrase not in lowered.replace("-", " ") and phrase not in lowered:
+            continue
+        for m in pattern.finditer(lowered):
+            if m.start() in taken or _SELF.search(lowered[: m.start()]):
+                continue
+            taken.add(m.start())
+            if not vocabulary.covers(phrase):
+                found.append((m.group(0), category))
+            break
     return found
 
 
-def describe_missing(question: str, terms: Sequence[str]) -> str:
+def describe_missing(question: str, terms: Sequence[tuple[str, str]]) -> str:
     """What is missing, readable: "pay for nurses" from "how much do nurses make"."""
-    first = terms[0]
-    name = first.upper() if len(first) <= 4 and first.isalpha() else first
-    return f"pay for {name}" if _PAY.search(question) else name
+    name, category = terms[0]
+    if category == "exam":
+        name = name.upper()
+    return f"pay for {name}" if category == "profession" and _PAY.search(question) else name
 
 
 def decide(
@@ -125,12 +145,13 @@ def decide(
     *,
     min_relevance: float,
     confident_relevance: float,
-    similarity: float | None = None,
+    evidence: str | None = None,
 ) -> Verdict:
-    """The verdict for ``question`` given what retrieval found.
+    """The verdict for ``question`` given what retrieval found (for a follow-up, with the
+    conversation's context, so the passages' similarity already reflects it).
 
-    ``similarity`` overrides the passages' own best cosine (a follow-up is judged with its
-    context); the keyword check always reads the question's own words.
+    Injection and missing terms read the question alone; the keyword check reads ``evidence``
+    when given (a follow-up's question with its context), else the question.
     """
     if injection(question):
         return Verdict(False, "injection")
@@ -139,10 +160,12 @@ def decide(
         return Verdict(False, "missing", describe_missing(question, terms))
     if not passages:
         return Verdict(False, "low_similarity")
-    best = similarity if similarity is not None else best_similarity(passages)
+    best = best_similarity(passages)
     if best < min_relevance:
         return Verdict(False, "low_similarity")
-    if best < confident_relevance and not vocabulary.keyword_evidence(question, passages):
+    if best < confident_relevance and not vocabulary.keyword_evidence(
+        evidence or question, passages
+    ):
         return Verdict(False, "no_evidence")
     return Verdict(True)
 

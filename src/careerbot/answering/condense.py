@@ -1,8 +1,9 @@
 """Follow-ups by the language model: a follow-up plus the (capped) chat history, rewritten as
-one standalone question that retrieval and the answerer can use on their own.
+one standalone question for the model to answer.
 
-Only questions the heuristic (:func:`careerbot.answering.question.follow_up_context`) already
-takes for follow-ups are sent, so a standalone question costs no model call. A short prompt, a
+Only questions :func:`careerbot.answering.followup.is_follow_up` takes for follow-ups are sent,
+so a standalone question costs no model call; retrieval keeps the conversation's context and
+the model answers the rewrite. A short prompt, a
 small token budget and the model's timeout keep it quick; when the model fails or replies with
 something that is not a plausible question, the caller keeps the heuristic.
 """

@@ -20,6 +20,7 @@ from careerbot.answering.citations.checker import CitationChecker
 from careerbot.answering.sentences import (
     Unit,
     about_article,
+    has_figure,
     question_parts,
     stated_figures,
     type_bonus,
@@ -46,7 +47,7 @@ LEAD_IN_WORDS = 12
 CORRECTION = "Not quite — the articles give a different figure:"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Candidate:
     """A quotable unit of a section, scored against the question."""
 
@@ -81,7 +82,7 @@ class ExtractiveAnswerer:
         wrong = stated_figures(question, [p.text for p in sources])
         chosen, texts = self._choose(question, sources, figures_wanted=bool(wrong))
         text = _render(chosen, texts)
-        if wrong and any(c.unit.text and type_bonus("how much", c.unit.text) for c in chosen):
+        if wrong and any(has_figure(c.unit.text) for c in chosen):
             text = f"{CORRECTION}\n\n{text}"
         # Markers number the passages as given; the checker renumbers them by first use, builds
         # the citations (with the best-supporting sentence as snippet) and verifies each sentence.

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from careerbot.answering.question import Message, message_text
-from careerbot.text import content_words
+from careerbot.text import MARKER_BODY, content_words
 
 _START = re.compile(
     r"^\s*(?:and|but|so|also|or|then|what about|how about|what else|why|same for|and for|"
@@ -36,7 +36,9 @@ _GENERIC = frozenset(
     "like tho though really actually anything something else more less better worse good bad "
     "need want know tell say think get got start first number figure myself mean help".split()
 )
-MARKERS = re.compile(r"\s*\[\s*\d+(?:\s*,\s*\d+)*\s*\]")
+MARKERS = re.compile(r"\s*" + MARKER_BODY)
+# What the chat puts before an answer ("_Answering: …_", a notice): not the answer's topic.
+_HEADER = re.compile(r"^(?:_[^\n]*_\s*\n+)+")
 ANSWER_CHARS = 150
 """How much of the bot's last answer joins the context (its lead names the cited sections)."""
 
@@ -48,7 +50,7 @@ class FollowUp:
     context: str
     """Text that steers retrieval: earlier user turns, then the lead of the last answer."""
     topic: str
-    """The earlier question it follows, shown to the reader ("Answering: ... (following: ...)")."""
+    """The earlier question it follows, shown to the reader ("Answering: … (about: …)")."""
 
 
 def is_follow_up(question: str) -> bool:
@@ -70,15 +72,6 @@ def conversation_context(history: Sequence[Message], *, max_messages: int) -> Fo
         return None
     lead = ""
     if answers and MARKERS.search(answers[-1]):  # a refusal cites nothing: no topic
-        lead = MARKERS.sub("", answers[-1])[:ANSWER_CHARS]
+        lead = MARKERS.sub("", _HEADER.sub("", answers[-1]))[:ANSWER_CHARS]
     context = " ".join([*reversed(users[-2:]), lead]).strip()
     return FollowUp(context=context, topic=users[-1])
-
-
-def follow_up_context(
-    question: str, history: Sequence[Message], *, max_messages: int
-) -> FollowUp | None:
-    """The context of ``question`` when its form says it is a follow-up, else None."""
-    if not is_follow_up(question):
-        return None
-    return conversation_context(history, max_messages=max_messages)

@@ -21,8 +21,12 @@ def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str,
     """Questions the articles can answer, from the sections nearest the refused question."""
     out: list[str] = []
     for p in passages:
-        heading = p.section.split(" › ")[-1]
-        if heading.lower() in ("introduction", "sources") or heading.startswith("Continue"):
+        heading = p.section.split(" › ")[-1].strip()
+        if (
+            not heading
+            or heading.lower() in ("introduction", "sources")
+            or heading.startswith("Continue")
+        ):
             continue
         if _QUESTION.match(heading):
             question = heading.rstrip(".?") + "?"

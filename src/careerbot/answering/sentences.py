@@ -31,7 +31,7 @@ _DIRECTIVE = re.compile(
     r"\b(?:choose|pick|start with|go for|bias toward|should|prefer|we recommend|the answer)\b",
     re.IGNORECASE,
 )
-_STEP = re.compile(r"^(?:-\s+)?(?:[A-Z][a-z]+)(?:\s|:)", re.UNICODE)
+_STEP = re.compile(r"^(?:-\s+)?(?:[A-Z][a-z]+(?: [a-z]+)?):\s|^-\s", re.UNICODE)
 _HOW_MUCH = re.compile(
     r"\b(?:how much|salary|salaries|pay|paid|earn|median|wage|figure|number|percent|how many|"
     r"how fast|growth|grow)\b",
@@ -41,6 +41,7 @@ _WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b"
 _HOW_DO = re.compile(
     r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I
 )
+_ABOUT_ME = re.compile(r"^\s*(?:i'?m|i am|i was|i have|i've|my|we|our)\b", re.I)
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
 
 
@@ -108,7 +109,7 @@ def type_bonus(question: str, sentence: str) -> float:
         bonus += 0.1
     if _WHICH.search(question) and _DIRECTIVE.search(sentence):
         bonus += 0.06
-    if _HOW_DO.search(question) and (is_list_item(sentence) or _STEP.match(sentence)):
+    if _HOW_DO.search(question) and _STEP.match(sentence):
         bonus += 0.04
     return bonus
 
@@ -119,21 +120,30 @@ def about_article(question: str) -> bool:
 
 
 def figures(text: str) -> set[str]:
-    """The figures a text states, normalised (``$140k`` → ``140``, ``112,590`` → ``112590``)."""
+    """The figures a text states, normalised (``$140k`` → ``140000``, ``112,590`` → ``112590``)."""
     out = set()
-    for m in re.finditer(r"\d+(?:[.,]\d+)*", text):
-        raw = m.group(0).replace(",", "").rstrip(".")
+    for m in re.finditer(r"(\d+(?:[.,]\d+)*)\s?([kK]\b)?", text):
+        raw = m.group(1).replace(",", "").rstrip(".")
+        if m.group(2):
+            raw = str(round(float(raw) * 1000))
         if len(raw) >= 2:
             out.add(raw)
     return out
 
 
+def has_figure(sentence: str) -> bool:
+    """Whether a sentence states an amount, a share or a count."""
+    return _FIGURE.search(sentence) is not None
+
+
 def question_parts(question: str, min_words: int = 1) -> list[str]:
-    """The parts of a question that asks several things ("pay and skills" → two)."""
+    """The parts of a question that asks several things ("the pay, and which skills?" → two):
+    split at question marks, semicolons and "and", keeping parts of ``min_words`` content
+    words or more that are not the reader describing themselves ("I'm a nurse")."""
     from careerbot.text import content_words
 
-    pieces = [p.strip() for p in re.split(r"\?|;|\band also\b|\band\b|,\s*(?:and|or)?", question)]
-    parts = [p for p in pieces if len(content_words(p)) >= min_words]
+    pieces = [p.strip() for p in re.split(r"\?|;|\band\b", question)]
+    parts = [p for p in pieces if len(content_words(p)) >= min_words and not _ABOUT_ME.match(p)]
     return parts if len(parts) > 1 else [question]
 
 
@@ -142,4 +152,4 @@ def stated_figures(question: str, sources: Sequence[str]) -> set[str]:
     years are left out (readers name years as context)."""
     pool = set().union(*(figures(s) for s in sources)) if sources else set()
     stated = {f for f in figures(question) if not re.fullmatch(r"(?:19|20)\d\d", f)}
-    return {f for f in stated if f not in pool and f + "000" not in pool}
+    return stated - pool

@@ -157,12 +157,12 @@ def refusal_curve(
 ) -> list[RefusalPoint]:
     """Refusal precision/recall and answered rate over candidate thresholds (retrieval runs
     once per question; the answerer is not needed to decide a refusal)."""
-    from careerbot.bot import relevance
+    from careerbot.answering.answerability import best_similarity
 
     scored = []
     for item in items:
         passages = bot.retrieve(item.question)
-        scored.append((item.answerable, relevance(passages) if passages else -1.0))
+        scored.append((item.answerable, best_similarity(passages) if passages else -1.0))
     answerable = sum(a for a, _ in scored) or 1
     unanswerable = (len(scored) - sum(a for a, _ in scored)) or 1
     points = []

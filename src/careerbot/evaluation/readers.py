@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from careerbot.evaluation.reader_sets import ReaderSets, Turn, facts_of
+from careerbot.text import MARKER_BODY
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
@@ -28,7 +29,7 @@ _CORRECTION = re.compile(
 
 def normalise(text: str) -> str:
     """Answer text as facts are matched against it."""
-    text = re.sub(r"\[\s*\d+(?:\s*,\s*\d+)*\s*\]", " ", text)
+    text = re.sub(MARKER_BODY, " ", text)
     text = re.sub(r"[*_`]", "", text)
     return " ".join(text.lower().split())
 

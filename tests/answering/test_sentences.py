@@ -50,7 +50,7 @@ def test_question_parts_and_stated_figures() -> None:
     assert len(question_parts("what is the pay and which skills matter?")) == 2
     assert question_parts("what does an ML engineer do?") == ["what does an ML engineer do?"]
     assert stated_figures("data scientists make $140k, right?", ["Data scientists: $112,590."]) == {
-        "140"
+        "140000"
     }
     assert stated_figures("is it $112,590 in 2024?", ["Data scientists: $112,590."]) == set()
     # A figure written differently is the same figure, either way round.

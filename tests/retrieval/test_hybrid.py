@@ -63,7 +63,8 @@ def test_passages_are_best_first_one_per_section(shared_bot: CareerBot) -> None:
     assert len({(p.slug, p.anchor) for p in passages}) == 5
     top = passages[0]
     assert top.slug == "cloud-certifications-worth-it-2026"
-    assert top.url == f"/articles/{top.slug}#{top.anchor}"
+    # Outside the web app links are absolute: the canonical article when no app_url is set.
+    assert top.url == f"https://careers.example.com/articles/{top.slug}#{top.anchor}"
 
 
 def test_links_can_point_at_the_canonical_site() -> None:
@@ -84,7 +85,9 @@ def test_langchain_retriever_over_the_same_index(shared_bot: CareerBot) -> None:
     assert docs and all(isinstance(d, Document) for d in docs)
     direct = shared_bot.retrieve("How is AI changing entry-level developer jobs?")
     assert [d.metadata["section"] for d in docs] == [p.section for p in direct]
-    assert docs[0].metadata["url"].startswith("/articles/junior-developer-gap-2026#")
+    assert docs[0].metadata["url"].startswith(
+        "https://careers.example.com/articles/junior-developer-gap-2026#"
+    )
 
 
 def test_hybrid_ranks_by_cosine_plus_a_keyword_bonus(shared_bot: CareerBot) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -45,10 +45,16 @@ class LexicalScores:
         """The highest BM25 score (0 when no query word is in the index)."""
         return float(self.scores.max()) if len(self.scores) else 0.0
 
-    def top(self, n: int) -> list[tuple[str, float]]:
-        """The ``n`` best-scoring chunks with a score above zero, best first."""
+    def top(self, n: int, among: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best-scoring chunks with a score above zero, best first (``among``: only
+        these chunk ids, e.g. those a metadata filter lets through)."""
         if n <= 0 or not len(self.scores):
             return []
+        if among is not None:
+            rows = self.rows or {i: r for r, i in enumerate(self.ids)}
+            found = [(i, float(self.scores[rows[i]])) for i in among if i in rows]
+            found = [(i, sc) for i, sc in found if sc > 0]
+            return sorted(found, key=lambda item: item[1], reverse=True)[:n]
         n = min(n, len(self.scores))
         idx = np.argpartition(-self.scores, n - 1)[:n]
         idx = idx[np.argsort(-self.scores[idx])]

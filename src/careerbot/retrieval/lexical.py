@@ -13,14 +13,24 @@ import threading
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from careerbot.embedding.runtime_env import no_progress_widget_warning
 
 if TYPE_CHECKING:
     from careerbot.store.chroma import ChunkStore
 
 STOPWORDS = "en"
+
+
+def _bm25s() -> Any:
+    """The bm25s module. Importing it imports ``tqdm.auto`` (bm25s.utils.beir), which warns in a
+    notebook without ipywidgets; every bm25s call here passes ``show_progress=False``."""
+    with no_progress_widget_warning():
+        import bm25s
+    return bm25s
 
 
 def _stemmer() -> object:
@@ -96,8 +106,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> LexicalScores:
         """BM25 scores of every chunk for ``query``."""
-        import bm25s
-
+        bm25s = _bm25s()
         retriever, ids, rows = self._current()
         with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
             tokens = bm25s.tokenize(
@@ -135,8 +144,7 @@ class LexicalIndex:
             return self._retriever, self._ids, self._rows
 
     def _build(self) -> tuple[object, tuple[str, ...]]:
-        import bm25s
-
+        bm25s = _bm25s()
         ids, texts = self.store.all_texts()
         retriever = bm25s.BM25()
         if texts:
@@ -163,8 +171,7 @@ class LexicalIndex:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _load(self, stamp: str) -> tuple[object, tuple[str, ...]] | None:
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             meta = json.loads((self.folder / "careerbot.json").read_text())
             if meta.get("stamp") != stamp:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import date
 
 import pytest
 
@@ -69,3 +70,44 @@ def test_bad_questions_raise_question_error(shared_bot: CareerBot, question: str
     with pytest.raises(QuestionError):
         shared_bot.retrieve(question)
     assert shared_bot.ask("Which role pays more?").citations  # still serving
+
+
+def test_retrieve_filters_by_article_and_date(shared_bot: CareerBot) -> None:
+    question = "Which role pays more?"
+    one = shared_bot.retrieve(question, k=3, article="cloud-certifications-worth-it-2026")
+    assert len(one) == 3 and {p.slug for p in one} == {"cloud-certifications-worth-it-2026"}
+    recent = shared_bot.retrieve(question, k=8, updated_after="2026-01-21")
+    assert recent and all(p.updated > "2026-01-21" for p in recent)
+    assert {p.slug for p in shared_bot.retrieve(question, k=8)} - {p.slug for p in recent}
+    both = shared_bot.retrieve(
+        question, article="junior-developer-gap-2026", updated_after=date(2026, 1, 30)
+    )
+    assert both == []
+    with pytest.raises(QuestionError, match="updated_after"):
+        shared_bot.retrieve(question, updated_after="soon")
+
+
+def test_batches_give_what_one_at_a_time_gives(shared_bot: CareerBot) -> None:
+    questions = ["Which role pays more?", "Are cloud certifications worth it?"]
+    many = shared_bot.retrieve_many(questions, k=3)
+    assert [[p.chunk_id for p in ps] for ps in many] == [
+        [p.chunk_id for p in shared_bot.retrieve(q, k=3)] for q in questions
+    ]
+    answers = shared_bot.ask_many([*questions, "What is the capital of France?"])
+    assert [a.text for a in answers[:2]] == [shared_bot.ask(q).text for q in questions]
+    assert answers[2].refused and not answers[0].refused
+
+
+def test_answers_carry_their_passages_and_become_frames(shared_bot: CareerBot) -> None:
+    answer = shared_bot.ask("Which role pays more?")
+    data = answer.to_dict()
+    assert [p["score"] for p in data["passages"]] == [p.score for p in answer.passages]
+    assert json.loads(json.dumps(data)) == data
+    frame = answer.to_frame()
+    assert list(frame["score"]) == [p.score for p in answer.passages]
+    assert frame["cited"].any() and frame["url"].str.startswith("https://").all()
+    passages = shared_bot.retrieve("Which role pays more?", k=4)
+    assert passages.to_frame().shape[0] == 4
+    assert list(passages[0].to_frame()["title"]) == [passages[0].title]
+    table = shared_bot.ask_many(["Which role pays more?"]).to_frame()
+    assert list(table.columns[:3]) == ["question", "answer", "refused"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +25,9 @@ from careerbot.retrieval.hybrid import Retriever
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.schema import where_filter
 from careerbot.text import content_words
-from careerbot.types import Answer, Passage
+from careerbot.types import Answer, Answers, Passage, Passages
 
 # LangChain's indexing, runnables and tracers take about a second to import; the modules that
 # need them (ingest, the LangChain retriever, the LLM backends) are imported when first used, so
@@ -44,6 +46,8 @@ class CareerBot:
     >>> bot.ask("Which pays better?").citations
 
     With no index yet, the constructor builds one from ``settings.corpus_dir``.
+    Links are absolute (``absolute_links``, for notebooks and the CLI): the app's page when
+    ``app_url`` is set, else the canonical article; the web app asks for relative ones.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class CareerBot:
         answerer: Answerer | None = None,
         progress: ProgressCallback | None = None,
         build_if_missing: bool = True,
+        absolute_links: bool = True,
     ) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or Embedder.from_settings(self.settings)
@@ -71,7 +76,9 @@ class CareerBot:
         )
         if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
-        self._retriever = Retriever(self.settings, self.store, self.embedder, self.lexical)
+        self._retriever = Retriever(
+            self.settings, self.store, self.embedder, self.lexical, absolute_links=absolute_links
+        )
         # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
         # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
         self.condenser: Condenser | None = None
@@ -148,17 +155,51 @@ class CareerBot:
         )
         return Fetcher(policy, PageCache(s.data_dir / "pages.sqlite3"))
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Passage]:
-        """The ``k`` sections most relevant to ``question``, best first."""
+    def retrieve(
+        self,
+        question: str,
+        k: int | None = None,
+        *,
+        article: str | None = None,
+        updated_after: str | date | None = None,
+    ) -> Passages:
+        """The ``k`` sections most relevant to ``question``, best first; ``article`` (a slug)
+        and ``updated_after`` (a date) keep only the sections they match."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
-        return self._retriever.search(question, k or self.settings.top_k)
+        where = where_filter(article=article, updated_after=updated_after)
+        return Passages(self._retriever.search(question, k or self.settings.top_k, where=where))
+
+    def retrieve_many(
+        self,
+        questions: Sequence[str],
+        k: int | None = None,
+        *,
+        article: str | None = None,
+        updated_after: str | date | None = None,
+    ) -> list[Passages]:
+        """:meth:`retrieve` for each question, the questions embedded in one batch."""
+        cleaned = [clean_question(q, max_chars=self.settings.max_question_chars) for q in questions]
+        where = where_filter(article=article, updated_after=updated_after)
+        found = self._retriever.search_many(cleaned, k or self.settings.top_k, where=where)
+        return [Passages(p) for p in found]
+
+    def ask_many(self, questions: Sequence[str]) -> Answers:
+        """:meth:`ask` for each question (no history), the questions embedded in one batch."""
+        cleaned = [clean_question(q, max_chars=self.settings.max_question_chars) for q in questions]
+        found = self._retriever.search_many(cleaned, self.settings.top_k)
+        answers = Answers()
+        for question, passages in zip(cleaned, found, strict=True):
+            *_, answer = self._respond(question, question, None, passages)
+            assert isinstance(answer, Answer)
+            answers.append(answer)
+        return answers
 
     @property
     def retriever(self) -> SectionRetriever:
-        """A LangChain ``BaseRetriever`` over the same index."""
+        """A LangChain ``BaseRetriever`` over the same index (``k`` and ``filter`` per call)."""
         from careerbot.integrations.langchain import SectionRetriever
 
-        return SectionRetriever(search=self._retriever.search, k=self.settings.top_k)
+        return SectionRetriever(search=self.retrieve, k=self.settings.top_k)
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> Answer:
         """Answer ``question``; ``history`` is the chat so far, ``[{"role", "content"}, ...]``."""
@@ -170,6 +211,11 @@ class CareerBot:
         """Like :meth:`ask`, but yields pieces of text as they are ready, then the Answer."""
         question = clean_question(question, max_chars=self.settings.max_question_chars)
         query, follow, passages = self.understand(question, history)
+        yield from self._respond(question, query, follow, passages)
+
+    def _respond(
+        self, question: str, query: str, follow: FollowUp | None, passages: list[Passage]
+    ) -> Iterator[str | Answer]:
         shown = f"{question} (about: {follow.topic})" if follow else question
         verdict = self.verdict(question, passages, follow)
         if not verdict.answerable:

@@ -19,13 +19,23 @@ def article_path(slug: str) -> str:
 
 
 def section_url(
-    settings: Settings, *, slug: str, anchor: str, canonical_url: str, local: bool = True
+    settings: Settings,
+    *,
+    slug: str,
+    anchor: str,
+    canonical_url: str,
+    local: bool = True,
+    absolute: bool = False,
 ) -> str:
     """Where a citation link points: the app's article page, or the canonical article.
 
     Pages that came from the web (``local=False``) have no page in the app: they link home.
+    ``absolute`` is for readers outside the web app (a notebook, the CLI), where a relative
+    ``/articles/...`` would point nowhere: the app's page when ``app_url`` is set, else the
+    canonical URL (relative only when the article has neither).
     """
     fragment = f"#{anchor}" if anchor else ""
-    if (settings.link_mode == "canonical" or not local) and canonical_url:
+    outside = absolute and not settings.app_url
+    if (settings.link_mode == "canonical" or not local or outside) and canonical_url:
         return f"{canonical_url}{fragment}"
     return f"{settings.app_url.rstrip('/')}{article_path(slug)}{fragment}"

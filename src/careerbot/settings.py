@@ -15,6 +15,42 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 HNSW_EF_SEARCH = 300
 HNSW_EF_CONSTRUCTION = 200
 HNSW_MAX_NEIGHBORS = 48
+APP_NAME = "careerbot"
+
+
+def checkout() -> Path | None:
+    """The careerbot checkout the working directory is in: the working directory or the
+    nearest folder above it holding ``corpus/`` with Markdown articles; None outside one."""
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        corpus = folder / "corpus"
+        if corpus.is_dir() and next(corpus.glob("*.md"), None) is not None:
+            return folder
+    return None
+
+
+def user_data_dir() -> Path:
+    """The per-user data folder (``~/.local/share/careerbot`` on Linux); not created here."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def _in_checkout(name: str) -> Path | None:
+    root = checkout()
+    if root is None:
+        return None
+    return Path(name) if root == Path.cwd() else root / name
+
+
+def default_corpus_dir() -> Path:
+    """``corpus`` in a checkout, else ``corpus`` in the per-user data folder."""
+    return _in_checkout("corpus") or user_data_dir() / "corpus"
+
+
+def default_data_dir() -> Path:
+    """``.careerbot`` in a checkout, else the per-user data folder."""
+    return _in_checkout(".careerbot") or user_data_dir()
 
 
 class Settings(BaseSettings):
@@ -23,14 +59,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CAREERBOT_", frozen=True, extra="ignore")
 
     corpus_dir: Path = Field(
-        Path("corpus"),
+        default_factory=default_corpus_dir,
         description="Folder of Markdown articles to ingest (relative paths are taken from the "
-        "working directory).",
+        "working directory). Unset: `corpus` in a careerbot checkout (the working directory, "
+        "or the nearest folder above it, that holds `corpus/*.md`), else `corpus` in the "
+        "per-user data folder (`~/.local/share/careerbot` on Linux).",
+        json_schema_extra={"readme_default": "`corpus`"},
     )
     data_dir: Path = Field(
-        Path(".careerbot"),
+        default_factory=default_data_dir,
         description="Where the embedded Chroma index lives (relative to the working directory); "
-        "the database is `<data_dir>/chroma`.",
+        "the database is `<data_dir>/chroma`. Unset: `.careerbot` in a careerbot checkout, else"
+        " the per-user data folder. Nothing is created there until something is written.",
+        json_schema_extra={"readme_default": "`.careerbot`"},
     )
     collection: str = Field(
         "careerbot",

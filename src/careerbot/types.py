@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from careerbot.frames import data_frame, html_table, markdown_table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SEP = " › "
+PASSAGE_COLUMNS = ("score", "similarity", "title", "section", "updated", "url", "slug", "text")
+ANSWER_COLUMNS = ("question", "answer", "refused", "citations", "best_score", "backend")
 
 
 @dataclass(frozen=True)
@@ -134,6 +141,10 @@ class Passage(_SectionRef):
     def __repr__(self) -> str:
         return f"Passage({self.score:.3f} {self.label!r} {self.url})"
 
+    def to_frame(self) -> pd.DataFrame:
+        """This passage as a one-row pandas DataFrame (needs the ``frames`` extra)."""
+        return Passages([self]).to_frame()
+
     def _repr_markdown_(self) -> str:
         return (
             f"**[{_md_escape(self.label)}]({self.url})** · score {self.score:.3f}\n\n> {self.text}"
@@ -194,9 +205,28 @@ class Answer:
             "backend": self.backend,
             "notice": self.notice,
             "citations": [c.to_dict() for c in self.citations],
+            "passages": [p.to_dict() for p in self.passages],
             "flagged": list(self.flagged),
             "dropped": list(self.dropped),
         }
+
+    def row(self) -> dict[str, Any]:
+        """One table row: the question, the answer and how well retrieval matched."""
+        return {
+            "question": self.question or self.query,
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": len(self.citations),
+            "best_score": max((p.score for p in self.passages), default=None),
+            "backend": self.backend,
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """The passages retrieved for this answer with their scores, one row each, and whether
+        the answer cites them (``cited``); needs the ``frames`` extra."""
+        cited = {c.url for c in self.citations}
+        rows = [{**p.to_dict(), "cited": p.url in cited} for p in self.passages]
+        return data_frame(rows, (*PASSAGE_COLUMNS, "cited"))
 
     def sources_markdown(self) -> str:
         """The citations as a Markdown list of links (empty when there are none)."""
@@ -216,3 +246,32 @@ class Answer:
     def _repr_markdown_(self) -> str:
         sources = self.sources_markdown()
         return self.text + (f"\n\n{sources}" if sources else "")
+
+
+class Passages(list[Passage]):
+    """A list of passages that shows as a table in a notebook and becomes a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per passage, best first (needs the ``frames`` extra)."""
+        return data_frame([p.to_dict() for p in self], PASSAGE_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        columns = ("score", "title", "section", "updated")
+        return html_table([p.to_dict() for p in self], columns, links={"section": "url"})
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table([p.to_dict() for p in self], ("score", "title", "section", "url"))
+
+
+class Answers(list[Answer]):
+    """A list of answers that shows as a table in a notebook and becomes a DataFrame."""
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per answer (needs the ``frames`` extra)."""
+        return data_frame([a.row() for a in self], ANSWER_COLUMNS)
+
+    def _repr_html_(self) -> str:
+        return html_table([a.row() for a in self], ANSWER_COLUMNS)
+
+    def _repr_markdown_(self) -> str:
+        return markdown_table([a.row() for a in self], ANSWER_COLUMNS)

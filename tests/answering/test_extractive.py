@@ -6,6 +6,8 @@ from careerbot.bot import CareerBot
 from careerbot.text import split_sentences
 from careerbot.types import Answer
 
+SITE = "https://careers.example.com"  # the corpus's canonical URLs
+
 QUESTIONS = [
     "What does an ML engineer do that a data scientist doesn't?",
     "Why does production ML work earn a pay premium?",
@@ -58,7 +60,8 @@ def test_citations_read_title_section_with_a_section_link(shared_bot: CareerBot)
     answer = shared_bot.ask("Does an ML engineer or a data scientist earn more?")
     for c in answer.citations:
         assert c.label == f"{c.title} › {c.section}"
-        assert re.fullmatch(r"/articles/[a-z0-9-]+#[a-z0-9-]+", c.url)
+        # Outside the web app: the canonical article's section (no app_url is set).
+        assert re.fullmatch(r"https://careers\.example\.com/articles/[a-z0-9-]+#[a-z0-9-]+", c.url)
         assert c.snippet
 
 
@@ -71,7 +74,7 @@ def test_guide_questions_cite_the_guide(shared_bot: CareerBot) -> None:
     }
     for question, slug in cases.items():
         answer = shared_bot.ask(question)
-        assert answer.citations[0].url.startswith(f"/articles/{slug}#"), question
+        assert answer.citations[0].url.startswith(f"{SITE}/articles/{slug}#"), question
 
 
 def test_off_topic_questions_are_refused_politely(

@@ -120,3 +120,15 @@ def test_serve_with_a_bad_port_variable_says_so() -> None:
     result = runner.invoke(app, ["serve"], env={"GRADIO_SERVER_PORT": "abc"})
     assert result.exit_code == 1
     assert "GRADIO_SERVER_PORT='abc' is not a port number" in result.stderr
+
+
+def test_retrieve_prints_whole_absolute_links_and_filters() -> None:
+    slug = "cloud-certifications-worth-it-2026"
+    result = runner.invoke(app, ["retrieve", "-k", "3", "--article", slug, "Which role pays?"])
+    assert result.exit_code == 0, result.output
+    links = [line.strip() for line in result.stdout.splitlines() if "://" in line]
+    # Each URL (longer than the 80-column console) on one line of its own, never wrapped.
+    assert len(links) == 3 and all(len(u) > 80 for u in links)
+    assert all(u.startswith(f"https://careers.example.com/articles/{slug}#") for u in links)
+    bad = runner.invoke(app, ["retrieve", "--updated-after", "soon", "pay"])
+    assert bad.exit_code == 1 and "updated_after" in bad.stderr

@@ -12,9 +12,10 @@ from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.evaluation.gold import load_gold
 from careerbot.links import section_url
-from careerbot.retrieval.hybrid import mmr
+from careerbot.retrieval.hybrid import Retriever, mmr
 from careerbot.settings import Settings
 from careerbot.store.chroma import Hit
+from careerbot.store.schema import where_filter
 from tests.conftest import CORPUS, GOLD
 
 MAIN = "ml-engineer-vs-data-scientist-2026"
@@ -63,7 +64,8 @@ def test_passages_are_best_first_one_per_section(shared_bot: CareerBot) -> None:
     assert len({(p.slug, p.anchor) for p in passages}) == 5
     top = passages[0]
     assert top.slug == "cloud-certifications-worth-it-2026"
-    assert top.url == f"/articles/{top.slug}#{top.anchor}"
+    # Outside the web app links are absolute: the canonical article when no app_url is set.
+    assert top.url == f"https://careers.example.com/articles/{top.slug}#{top.anchor}"
 
 
 def test_links_can_point_at_the_canonical_site() -> None:
@@ -84,7 +86,11 @@ def test_langchain_retriever_over_the_same_index(shared_bot: CareerBot) -> None:
     assert docs and all(isinstance(d, Document) for d in docs)
     direct = shared_bot.retrieve("How is AI changing entry-level developer jobs?")
     assert [d.metadata["section"] for d in docs] == [p.section for p in direct]
-    assert docs[0].metadata["url"].startswith("/articles/junior-developer-gap-2026#")
+    assert (
+        docs[0]
+        .metadata["url"]
+        .startswith("https://careers.example.com/articles/junior-developer-gap-2026#")
+    )
 
 
 def test_hybrid_ranks_by_cosine_plus_a_keyword_bonus(shared_bot: CareerBot) -> None:
@@ -153,3 +159,17 @@ def test_mmr_setting_reorders_the_real_results(shared_bot: CareerBot, embedder: 
     ).retrieve(question, k=5)
     assert diverse[0] == plain[0]
     assert [p.chunk_id for p in diverse] != [p.chunk_id for p in plain]
+
+
+@pytest.mark.parametrize("mode", ["bm25", "hybrid", "dense"])
+def test_a_filter_holds_on_the_keyword_side_too(shared_bot: CareerBot, mode: str) -> None:
+    settings = shared_bot.settings.model_copy(update={"retrieval_mode": mode})
+    retriever = Retriever(settings, shared_bot.store, shared_bot.embedder, shared_bot.lexical)
+    # "IndiaAI" is a keyword of one article only; filtered to another, BM25 must not bring it.
+    free = retriever.search("What is the IndiaAI mission?", 5)
+    assert free[0].slug == "ai-ml-engineer-jobs-india-2026"
+    where = where_filter(article="cloud-certifications-worth-it-2026")
+    found = retriever.search("What is the IndiaAI mission?", 5, where=where)
+    assert {p.slug for p in found} == {"cloud-certifications-worth-it-2026"}
+    if mode == "bm25":  # no chunk of that article has the word: nothing, not another article
+        assert retriever.search("IndiaAI", 3, where=where) == []

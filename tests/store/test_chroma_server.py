@@ -22,7 +22,9 @@ def test_bot_builds_and_answers_over_a_chroma_server(
     assert bot.last_ingest is not None and bot.last_ingest.articles == 5
     assert not settings.chroma_path.exists()  # nothing embedded on local disk
     answer = bot.ask("Which cloud should my first certification be on?")
-    assert answer.citations[0].url.startswith("/articles/cloud-certifications-worth-it-2026#")
+    assert answer.citations[0].url.startswith(
+        "https://careers.example.com/articles/cloud-certifications-worth-it-2026#"
+    )
     again = CareerBot(settings, embedder=embedder)
     assert again.ingest().embedded == 0
 

@@ -51,10 +51,14 @@ def embedding_progress(enabled: bool = True) -> Iterator[Callable[[int, int], No
             bar.stop()
 
 
-def make_bot(settings: Settings, *, progress: bool = True) -> CareerBot:
-    """A CareerBot, building the index first (with a progress bar) when there is none."""
+def make_bot(
+    settings: Settings, *, progress: bool = True, absolute_links: bool = True
+) -> CareerBot:
+    """A CareerBot, building the index first (with a progress bar) when there is none.
+
+    Links are absolute for the terminal; the web app asks for ``absolute_links=False``."""
     from careerbot.bot import CareerBot
 
     err.print("Loading the embedding model and the index…", style="dim")
     with embedding_progress(progress) as callback:
-        return CareerBot(settings, progress=callback)
+        return CareerBot(settings, progress=callback, absolute_links=absolute_links)

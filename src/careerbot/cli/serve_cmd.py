@@ -27,7 +27,7 @@ def serve(
     os.environ["GRADIO_SERVER_PORT"] = str(bind_port)  # gradio reads it when imported
     from careerbot.web.server import run
 
-    bot = make_bot(load_settings())
+    bot = make_bot(load_settings(), absolute_links=False)  # the app's own /articles pages
     err.print(
         f"careerbot is up at http://{bind_host}:{bind_port}  (Ctrl+C stops it)", highlight=False
     )

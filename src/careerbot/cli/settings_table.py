@@ -37,7 +37,9 @@ def render_table() -> str:
     for name, field in Settings.model_fields.items():
         meaning = (field.description or "").replace("](README.md#", "](#").replace("|", "\\|")
         variable = f"{Settings.model_config.get('env_prefix', '')}{name}".upper()
-        rows.append(f"| `{variable}` | {show_default(field.default)} | {meaning} |")
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        shown = extra.get("readme_default") or show_default(field.default)
+        rows.append(f"| `{variable}` | {shown} | {meaning} |")
     return "\n".join(rows) + "\n"
 
 

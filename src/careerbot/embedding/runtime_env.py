@@ -10,6 +10,9 @@ first imported or load a native runtime, cannot be; :func:`prepare` sets it, wit
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 DEFAULTS = {
     # onnxruntime sends usage events unless this is set; disable_telemetry_events() does not
@@ -35,3 +38,15 @@ def prepare() -> None:
     sentence-transformers, onnxruntime or llama_cpp; calling it again does nothing."""
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+
+
+@contextmanager
+def no_progress_widget_warning() -> Iterator[None]:
+    """Around an import of transformers or sentence-transformers: they import ``tqdm.auto``,
+    which in a Jupyter kernel without ipywidgets warns "IProgress not found" (in red, once per
+    process). careerbot shows none of their progress bars (``HF_HUB_DISABLE_PROGRESS_BARS``,
+    ``show_progress_bar=False``), so that warning says nothing; it is silenced for the import
+    only, never for the process."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        yield

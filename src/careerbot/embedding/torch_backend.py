@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from careerbot.embedding.runtime_env import prepare
+from careerbot.embedding.runtime_env import no_progress_widget_warning, prepare
 from careerbot.errors import EmbeddingModelError
 
 if TYPE_CHECKING:
@@ -31,8 +31,9 @@ class TorchModel:
     def load(cls, path: Path, truncate_dim: int | None = None) -> TorchModel:
         """The model folder at ``path``, from disk only: no model hub is asked."""
         prepare()
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as hf_logging
+        with no_progress_widget_warning():
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
 
         # transformers draws a "Loading weights" bar on stderr; off for this load only (the
         # environment switch is read when huggingface_hub is imported, often by gradio first).

@@ -26,7 +26,7 @@ from careerbot.ingest.plan import Plan, make_plan
 from careerbot.ingest.report import IngestReport, per_article_counts, summarise_changes
 from careerbot.ingest.scope import Scope, gather, of_corpus
 from careerbot.ingest.writer import write
-from careerbot.sources import Corpus
+from careerbot.sources import Corpus, require_folder
 from careerbot.sources.web import Fetcher
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.schema import stored_chunk
@@ -79,6 +79,8 @@ def ingest_sources(
     sources: Sources, store: ChunkStore, embedder: Embedder, options: IngestOptions
 ) -> IngestReport:
     """:func:`ingest`, with what to read and how to write as two option objects."""
+    if sources.root is not None and sources.only is None:
+        require_folder(sources.root)  # before the lock: a missing corpus writes nothing
     with nullcontext() if options.dry_run else ingest_lock(store.settings.data_dir):
         started = time.perf_counter()
         stored = store.stored()

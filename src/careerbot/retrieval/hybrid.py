@@ -5,6 +5,9 @@ The LangChain face of the same search is :class:`careerbot.integrations.langchai
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 from careerbot.embedding.embedder import Embedder
@@ -39,28 +42,58 @@ class Retriever:
         store: ChunkStore,
         embedder: Embedder,
         lexical: LexicalIndex | None = None,
+        *,
+        absolute_links: bool = False,
     ) -> None:
         self.settings = settings
+        self.absolute_links = absolute_links
         self.store = store
         self.embedder = embedder
         self.lexical = lexical
         if settings.retrieval_mode != "dense" and lexical is None:
             raise ValueError(f"retrieval_mode={settings.retrieval_mode!r} needs a LexicalIndex")
 
-    def search(self, query: str, k: int, *, context: str | None = None) -> list[Passage]:
+    def search(
+        self,
+        query: str,
+        k: int,
+        *,
+        context: str | None = None,
+        where: dict[str, Any] | None = None,
+    ) -> list[Passage]:
         """The ``k`` sections that best match ``query``, best first.
 
         ``context`` (an earlier question a follow-up leans on) pulls the dense search towards it.
+        ``where`` (a Chroma filter, :func:`careerbot.store.schema.where_filter`) keeps only the
+        chunks it matches, on both the dense and the keyword side.
         """
+        return self.search_vector(query, self._query_vector(query, context), k, where=where)
+
+    def search_many(
+        self, queries: Sequence[str], k: int, *, where: dict[str, Any] | None = None
+    ) -> list[list[Passage]]:
+        """:meth:`search` for each of ``queries``, embedded in one batch."""
+        if not queries:
+            return []
+        vectors = self.embedder.encode(list(queries))
+        return [
+            self.search_vector(q, v, k, where=where) for q, v in zip(queries, vectors, strict=True)
+        ]
+
+    def search_vector(
+        self, query: str, vector: np.ndarray, k: int, *, where: dict[str, Any] | None = None
+    ) -> list[Passage]:
+        """:meth:`search` with the query already embedded as ``vector``."""
         mode = self.settings.retrieval_mode
-        vector = self._query_vector(query, context)
         want = k * OVERFETCH
         # Candidates are ranked on ids, scores and vectors; only the k winners' text and
         # metadata are read (reading them for every candidate doubled Chroma's time at 100k).
         hits: dict[str, Hit] = {}
         if mode != "bm25":
             with_vectors = self.settings.mmr_lambda < 1.0  # only MMR reads them
-            found = self.store.query(vector, want, with_vectors=with_vectors, contents=False)
+            found = self.store.query(
+                vector, want, with_vectors=with_vectors, contents=False, where=where
+            )
             hits = {h.id: h for h in found}
         else:
             self.store.query(vector, 1, contents=False)  # same checks (missing index) in every mode
@@ -68,8 +101,10 @@ class Retriever:
         if mode != "dense":
             assert self.lexical is not None
             lex = self.lexical.scores(query)
-            extra = [i for i, _ in lex.top(want) if i not in hits]
-            hits.update((h.id, h) for h in self.store.hits(extra, vector))
+            # The keyword side keeps to the filter too: only chunks it lets through compete.
+            among = self.store.ids(where) if where else None
+            extra = [i for i, _ in lex.top(want, among) if i not in hits]
+            hits.update((h.id, h) for h in self.store.hits(extra, vector, where))
             norm = lex.normalised(hits)
             weight = 1.0 if mode == "bm25" else self.settings.hybrid_weight * lex.confidence
             bonus = {i: weight * norm.get(i, 0.0) for i in hits}
@@ -103,6 +138,7 @@ class Retriever:
             metadata=hit.metadata,
             score=score,
             similarity=hit.score,
+            absolute=self.absolute_links,
         )
 
 

@@ -10,17 +10,27 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+from careerbot.embedding.runtime_env import no_progress_widget_warning
 
 if TYPE_CHECKING:
     from careerbot.store.chroma import ChunkStore
 
 STOPWORDS = "en"
+
+
+def _bm25s() -> Any:
+    """The bm25s module. Importing it imports ``tqdm.auto`` (bm25s.utils.beir), which warns in a
+    notebook without ipywidgets; every bm25s call here passes ``show_progress=False``."""
+    with no_progress_widget_warning():
+        import bm25s
+    return bm25s
 
 
 def _stemmer() -> object:
@@ -45,10 +55,16 @@ class LexicalScores:
         """The highest BM25 score (0 when no query word is in the index)."""
         return float(self.scores.max()) if len(self.scores) else 0.0
 
-    def top(self, n: int) -> list[tuple[str, float]]:
-        """The ``n`` best-scoring chunks with a score above zero, best first."""
+    def top(self, n: int, among: Collection[str] | None = None) -> list[tuple[str, float]]:
+        """The ``n`` best-scoring chunks with a score above zero, best first (``among``: only
+        these chunk ids, e.g. those a metadata filter lets through)."""
         if n <= 0 or not len(self.scores):
             return []
+        if among is not None:
+            rows = self.rows or {i: r for r, i in enumerate(self.ids)}
+            found = [(i, float(self.scores[rows[i]])) for i in among if i in rows]
+            found = [(i, sc) for i, sc in found if sc > 0]
+            return sorted(found, key=lambda item: item[1], reverse=True)[:n]
         n = min(n, len(self.scores))
         idx = np.argpartition(-self.scores, n - 1)[:n]
         idx = idx[np.argsort(-self.scores[idx])]
@@ -90,8 +106,7 @@ class LexicalIndex:
 
     def scores(self, query: str) -> LexicalScores:
         """BM25 scores of every chunk for ``query``."""
-        import bm25s
-
+        bm25s = _bm25s()
         retriever, ids, rows = self._current()
         with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
             tokens = bm25s.tokenize(
@@ -129,8 +144,7 @@ class LexicalIndex:
             return self._retriever, self._ids, self._rows
 
     def _build(self) -> tuple[object, tuple[str, ...]]:
-        import bm25s
-
+        bm25s = _bm25s()
         ids, texts = self.store.all_texts()
         retriever = bm25s.BM25()
         if texts:
@@ -157,8 +171,7 @@ class LexicalIndex:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _load(self, stamp: str) -> tuple[object, tuple[str, ...]] | None:
-        import bm25s
-
+        bm25s = _bm25s()
         try:
             meta = json.loads((self.folder / "careerbot.json").read_text())
             if meta.get("stamp") != stamp:

@@ -24,6 +24,7 @@ SUFFIXES = (".md", ".html", ".htm")
 __all__ = [
     "Corpus",
     "load_corpus",
+    "require_folder",
     "source_files",
     "markdown_parser",
     "parse_markdown",
@@ -67,6 +68,15 @@ def source_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
 
 
+def require_folder(root: Path) -> None:
+    """Raise :class:`CorpusError` (saying where it looked) when the corpus folder is missing."""
+    if not root.exists():
+        raise CorpusError(
+            f"The corpus folder {root.absolute()} does not exist. Pass the folder of Markdown "
+            "articles (careerbot ingest PATH) or set CAREERBOT_CORPUS_DIR."
+        )
+
+
 def load_corpus(
     root: Path,
     *,
@@ -80,11 +90,7 @@ def load_corpus(
     individual bad files land in ``Corpus.errors``. When two files claim one slug, a file that
     is already ``indexed`` (paths relative to ``root``) keeps it, else the first in order.
     """
-    if not root.exists():
-        raise CorpusError(
-            f"The corpus folder {root} does not exist. Pass the folder of Markdown articles "
-            "(careerbot ingest PATH) or set CAREERBOT_CORPUS_DIR."
-        )
+    require_folder(root)
     if not root.is_dir():
         raise CorpusError(f"The corpus path {root} is a file; it must be a folder of .md files.")
     paths = source_files(root)

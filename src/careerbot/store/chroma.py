@@ -174,12 +174,17 @@ class ChunkStore:
             )
         ]
 
-    def hits(self, ids: Sequence[str], embedding: np.ndarray) -> list[Hit]:
-        """The given chunks as hits scored by cosine similarity to ``embedding``, with their
-        vectors but without text and metadata (:meth:`with_contents` reads those)."""
+    def hits(
+        self, ids: Sequence[str], embedding: np.ndarray, where: dict[str, Any] | None = None
+    ) -> list[Hit]:
+        """The given chunks (those matching ``where``) as hits scored by cosine similarity to
+        ``embedding``, with their vectors but without text and metadata (:meth:`with_contents`
+        reads those)."""
         if not ids:
             return []
-        got = self._read(lambda: self.collection().get(ids=list(ids), include=["embeddings"]))
+        got = self._read(
+            lambda: self.collection().get(ids=list(ids), where=where, include=["embeddings"])
+        )
         return scored_hits(got["ids"], got["embeddings"], embedding)
 
     def with_contents(self, hits: Sequence[Hit]) -> list[Hit]:
@@ -218,13 +223,24 @@ class ChunkStore:
             self._counted = counted
         return counted[1]
 
+    def ids(self, where: dict[str, Any]) -> set[str]:
+        """Ids of the stored chunks matching ``where``."""
+        collection = self.collection()
+        return {i for got in self._pages(collection, [], where) for i in got["ids"]}
+
     def query(
-        self, embedding: np.ndarray, n: int, *, with_vectors: bool = False, contents: bool = True
+        self,
+        embedding: np.ndarray,
+        n: int,
+        *,
+        with_vectors: bool = False,
+        contents: bool = True,
+        where: dict[str, Any] | None = None,
     ) -> list[Hit]:
         """The ``n`` nearest chunks to a unit-length query embedding, best first
         (``with_vectors``: each hit carries its stored vector; ``contents=False``: hits without
         text and metadata, which cost Chroma more than the search itself at 100k chunks; see
-        :meth:`with_contents`)."""
+        :meth:`with_contents`; ``where``: only chunks matching this Chroma filter)."""
         self.refresh_if_changed()
         collection = self.collection()
         if not self.is_complete():
@@ -239,7 +255,9 @@ class ChunkStore:
         include += ["embeddings"] if with_vectors else []
         res = self.handle.guard(
             "searched",
-            lambda: collection.query(query_embeddings=[embedding], n_results=n, include=include),
+            lambda: collection.query(
+                query_embeddings=[embedding], n_results=n, where=where, include=include
+            ),
         )
         return query_hits(res, with_vectors=with_vectors)
 

@@ -78,9 +78,22 @@ class CollectionHandle:
         self.dimension = dimension
         self.name = collection_name(settings, model_name, dimension)
         self._lock = threading.RLock()
-        self._client = connect(settings)
+        # Connected on first use: an embedded database is created (its folder made) only by a
+        # write, so opening a bot where there is no index leaves nothing behind.
+        self._connected: ClientAPI | None = None
         self._collection: Collection | None = None
         self._complete = False  # once true, stays true for this collection
+
+    @property
+    def _client(self) -> ClientAPI:
+        with self._lock:
+            if self._connected is None:
+                self._connected = connect(self.settings)
+            return self._connected
+
+    def _nothing_on_disk(self) -> bool:
+        """An embedded database that was never written: there is no collection to find."""
+        return not self.settings.chroma_host and not self.settings.chroma_path.exists()
 
     @property
     def location(self) -> str:
@@ -118,6 +131,8 @@ class CollectionHandle:
             names = {c if isinstance(c, str) else c.name for c in self._client.list_collections()}
             return self._client.get_collection(self.name) if self.name in names else None
 
+        if self._nothing_on_disk():
+            return None
         # Any failure to list or open it means an unreadable database, wrong arguments included.
         collection = self.guard("read", lookup, passthrough=())
         if collection is None:
@@ -204,7 +219,7 @@ class CollectionHandle:
         """Open the embedded database afresh, to see another process's writes."""
         with self._lock:
             forget_cached_clients()
-            self._client = connect(self.settings)
+            self._connected = None
             self._collection = None
 
     def drop(self) -> None:

@@ -16,8 +16,10 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from careerbot.errors import QuestionError
 from careerbot.links import section_url
 from careerbot.settings import Settings
 from careerbot.types import Chunk, Passage
@@ -28,6 +30,9 @@ CONTENT_HASH = "content_hash"
 META_HASH = "meta_hash"
 SOURCE = "source"
 TITLE = "title"
+SLUG = "slug"
+# ``updated`` as a number (YYYYMMDD, 0 when unknown): Chroma compares numbers only.
+UPDATED_DAY = "updated_day"
 # Characters of the metadata hash kept in a stored id.
 ID_HASH_CHARS = 16
 ID_SEP = "@"
@@ -60,13 +65,14 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     """The metadata stored beside a chunk, with ``meta_hash`` (a hash of the rest) last."""
     meta: dict[str, str | int] = {
         CHUNK_KEY: chunk.id,
-        "slug": chunk.slug,
+        SLUG: chunk.slug,
         TITLE: chunk.title,
         "section": chunk.section,
         "anchor": chunk.anchor,
         "part": chunk.part,
         "canonical_url": chunk.canonical_url,
         "updated": chunk.updated,
+        UPDATED_DAY: day_number(chunk.updated),
         "links_to": ",".join(chunk.links_to),
         "article_links_to": ",".join(chunk.article_links_to),
         SOURCE: chunk.source,
@@ -76,6 +82,36 @@ def chunk_metadata(chunk: Chunk) -> dict[str, str | int]:
     }
     meta[META_HASH] = hashlib.sha256(json.dumps(meta, sort_keys=True).encode()).hexdigest()[:32]
     return meta
+
+
+def day_number(day: str | date | None) -> int:
+    """A date (``YYYY-MM-DD`` or a :class:`date`) as the number ``YYYYMMDD``; 0 when empty or
+    not a date."""
+    if day is None or day == "":
+        return 0
+    try:
+        parsed = day if isinstance(day, date) else date.fromisoformat(str(day)[:10])
+    except ValueError:
+        return 0
+    return parsed.year * 10_000 + parsed.month * 100 + parsed.day
+
+
+def where_filter(
+    *, article: str | None = None, updated_after: str | date | None = None
+) -> dict[str, Any] | None:
+    """A Chroma ``where`` for chunks of one article (its slug) and/or updated after a date;
+    None for no filter. A date that does not parse raises :class:`QuestionError`."""
+    clauses: list[dict[str, Any]] = []
+    if article:
+        clauses.append({SLUG: article})
+    if updated_after is not None and updated_after != "":
+        day = day_number(updated_after)
+        if day == 0:
+            raise QuestionError(f"updated_after must be a date (YYYY-MM-DD), not {updated_after!r}")
+        clauses.append({UPDATED_DAY: {"$gt": day}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 @dataclass(frozen=True)
@@ -111,7 +147,7 @@ def stored_chunk(id: str, metadata: Mapping[str, Any]) -> StoredChunk:
         chunk_key=get(CHUNK_KEY),
         title=get(TITLE),
         section=get("section"),
-        slug=get("slug"),
+        slug=get(SLUG),
         canonical_url=get("canonical_url"),
         source=get(SOURCE),
         origin=get("origin", "file"),
@@ -128,11 +164,13 @@ def to_passage(
     metadata: Mapping[str, Any],
     score: float,
     similarity: float,
+    absolute: bool = False,
 ) -> Passage:
     """A stored chunk found by a search, as the :class:`Passage` shown to readers: its text
-    without the heading trail, and a link to its section."""
+    without the heading trail, and a link to its section (``absolute``: a full URL, for
+    readers outside the web app)."""
     m = metadata
-    slug, anchor = str(m.get("slug", "")), str(m.get("anchor", ""))
+    slug, anchor = str(m.get(SLUG, "")), str(m.get("anchor", ""))
     return Passage(
         text=text[int(m.get("text_start", 0)) :],
         title=str(m.get(TITLE, "")),
@@ -143,6 +181,7 @@ def to_passage(
             anchor=anchor,
             canonical_url=str(m.get("canonical_url", "")),
             local=m.get("origin", "file") == "file",
+            absolute=absolute,
         ),
         score=round(score, 6),
         slug=slug,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -72,8 +73,16 @@ def api_router(bot: CareerBot) -> APIRouter:
     def retrieve(
         q: str = Query(description="The question."),
         k: int = Query(5, ge=1, le=50, description="Sections to return."),
+        article: Annotated[
+            str | None, Query(description="Only sections of this article (slug).")
+        ] = None,
+        updated_after: Annotated[
+            date | None,
+            Query(description="Only sections of articles updated after this date (YYYY-MM-DD)."),
+        ] = None,
     ) -> dict[str, Any]:
-        return {"passages": [p.to_dict() for p in bot.retrieve(q, k=k)]}
+        found = bot.retrieve(q, k=k, article=article, updated_after=updated_after)
+        return {"passages": [p.to_dict() for p in found]}
 
     @router.post("/ask")
     def ask(body: AskRequest) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Literal
 
 from careerbot.embedding.onnx.quantize import int8_reduce_range, quantize_int8
 from careerbot.embedding.onnx.runtime import quiet_root_logger
-from careerbot.embedding.runtime_env import prepare
+from careerbot.embedding.runtime_env import no_progress_widget_warning, prepare
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,9 @@ def export_fp32(model_path: Path, target: Path) -> None:
     with onnxruntime's graph fusions applied (:func:`fuse`)."""
     prepare()
     import torch
-    from transformers import AutoModel
+
+    with no_progress_widget_warning():
+        from transformers import AutoModel
 
     # Eager attention exports the MatMul/Softmax pattern that onnxruntime's Attention fusion
     # recognises; the default (SDPA) exports one it does not.

@@ -34,20 +34,28 @@ class GoldItem:
         return self.slug is not None
 
 
-def load_gold(path: Path) -> list[GoldItem]:
-    """Read a gold file; raises :class:`EvalFileError` naming the first bad line."""
+def json_lines(path: Path, what: str = "file") -> list[tuple[int, object]]:
+    """``(line number, value)`` for each non-blank, non-``#`` line of a JSON Lines file; raises
+    :class:`EvalFileError` naming the file, or the first line that is not JSON."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"Cannot read the gold file {path}: {exc}") from exc
-    items = []
+        raise EvalFileError(f"Cannot read the {what} {path}: {exc}") from exc
+    rows = []
     for n, raw in enumerate(lines, start=1):
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         try:
-            row = json.loads(raw)
+            rows.append((n, json.loads(raw)))
         except json.JSONDecodeError as exc:
             raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
+    return rows
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    """Read a gold file; raises :class:`EvalFileError` naming the first bad line."""
+    items = []
+    for n, row in json_lines(path, "gold file"):
         if not isinstance(row, dict) or not isinstance(row.get("question"), str):
             raise EvalFileError(f'{path}, line {n}: needs an object with a "question" string')
         if row.get("answerable", True) is False:

@@ -17,13 +17,12 @@ collapsed).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from careerbot.evaluation.gold import EvalFileError
+from careerbot.evaluation.gold import EvalFileError, json_lines
 
 
 @dataclass(frozen=True)
@@ -65,18 +64,8 @@ class ReaderSets:
 
 
 def _rows(path: Path) -> list[dict[str, Any]]:
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise EvalFileError(f"Cannot read {path}: {exc}") from exc
     rows = []
-    for n, raw in enumerate(lines, start=1):
-        if not raw.strip():
-            continue
-        try:
-            row = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise EvalFileError(f"{path}, line {n}: not valid JSON ({exc.msg})") from exc
+    for n, row in json_lines(path):
         if not isinstance(row, dict) or row.get("split") not in ("dev", "test"):
             raise EvalFileError(f'{path}, line {n}: needs an object with "split": dev|test')
         rows.append(row)

@@ -40,6 +40,7 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[s
     return proc, json.loads(out.read_text())
 
 
+@pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_a_size_that_does_not_fit_is_skipped_with_what_it_needs(tmp_path: Path) -> None:
     proc, result = run_bench(
         tmp_path, "--sizes", "100k", "--skip", "ingest,coldstart", "--budget-gb", "2"

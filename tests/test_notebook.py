@@ -37,6 +37,7 @@ def outputs(cell: nbformat.NotebookNode) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_the_analyst_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("JUPYTER_PATH", str(kernel_of_this_python(tmp_path / "jupyter")))
     monkeypatch.setenv("PYTHONPATH", str(REPO / "src"))  # the checkout, installed or not

@@ -16,6 +16,7 @@ from tests.conftest import CORPUS, REPO
 runner = CliRunner()
 
 
+@pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_ask_json_has_the_documented_shape() -> None:
     result = runner.invoke(app, ["ask", "--json", "Which of the two roles pays better?"])
     assert result.exit_code == 0, result.output
@@ -34,6 +35,7 @@ def test_ask_json_has_the_documented_shape() -> None:
     assert {"n", "title", "section", "url", "snippet"} <= set(data["citations"][0])
 
 
+@pytest.mark.slow  # several seconds: a fresh index, a slow page or a recall sweep
 def test_retrieve_json_prints_k_passages() -> None:
     result = runner.invoke(
         app, ["retrieve", "--json", "-k", "5", "Is a cloud certification worth it?"]

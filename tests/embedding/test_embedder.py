@@ -23,7 +23,10 @@ def test_model_comes_from_the_installed_package() -> None:
     assert (path / "model.safetensors").is_file()
 
 
-@pytest.mark.parametrize("backend", ["torch", "onnx-int8"])
+@pytest.mark.parametrize(
+    "backend",
+    ["torch", pytest.param("onnx-int8", marks=pytest.mark.slow)],  # int8: an export
+)
 def test_loading_and_embedding_never_touch_the_network(
     backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -200,6 +203,7 @@ def test_racing_exports_keep_one_complete_copy(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export"]
 
 
+@pytest.mark.slow  # an ONNX export of its own
 def test_a_corrupt_cached_model_is_exported_again(
     tmp_path: Path, embedder: Embedder, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -72,6 +72,7 @@ def test_a_recipe_names_no_node_outside_the_graph(fp32: OnnxModel) -> None:
     assert Int8Recipe(ranges=[], fp32_groups=(0, 999)).fp32_nodes(graph) == ["Attention_0"]
 
 
+@pytest.mark.slow  # an ONNX export of its own
 def test_smoothing_leaves_the_fp32_vectors_as_they_were(
     fp32: OnnxModel, texts: list[str], tmp_path: Path
 ) -> None:
@@ -101,6 +102,7 @@ def test_calibration_measures_every_group_on_real_tokens(fp32: OnnxModel, texts:
         np.testing.assert_allclose(np.maximum(one, long), both, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_the_int8_export_is_smoothed_mixed_and_close_to_fp32(
     model_cache: Path, fp32: OnnxModel, texts: list[str]
 ) -> None:

@@ -111,6 +111,7 @@ def test_single_modes_still_work(mode: str, tmp_path: Path, embedder: Embedder) 
         assert all(p.score == p.similarity for p in passages)
 
 
+@pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_hybrid_beats_dense_on_recall_at_5(
     shared_bot: CareerBot, embedder: Embedder, tmp_path: Path
 ) -> None:

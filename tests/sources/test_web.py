@@ -84,6 +84,7 @@ def test_depth_zero_and_sitemaps(site: Site, tmp_path: Path, embedder: Embedder)
     assert mapped.articles == 5 and mapped.errors == ()
 
 
+@pytest.mark.slow  # several seconds: a fresh index, a slow page or a recall sweep
 def test_bad_pages_are_skipped_and_named(site: Site, tmp_path: Path, embedder: Embedder) -> None:
     bot = web_bot(tmp_path, embedder, crawl_depth=0)
     bad = ["/broken/404", "/broken/500", "/slow", "/huge", "/private/page"]

@@ -53,6 +53,7 @@ def test_a_changed_ef_search_applies_to_an_existing_index_without_a_rebuild(
 
 
 @pytest.mark.skipif(not DOCS.is_dir(), reason=f"needs Debian's python3-doc ({DOCS})")
+@pytest.mark.slow  # several seconds: a fresh index, a slow page or a recall sweep
 def test_recall_at_10_against_exact_search_on_real_embeddings(
     settings: Settings, embedder: Embedder
 ) -> None:

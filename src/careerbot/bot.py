@@ -126,10 +126,10 @@ class CareerBot:
                 fetcher.close()
         if not dry_run:
             self.last_ingest = report
-            if self.lexical is not None and self.store.exists():
-                self.lexical.warm()  # the keyword index is built now, not by the first reader
-            if self.store.exists():
-                self.vocabulary()  # and so is the key-term vocabulary
+            if self.store.exists():  # built now, not by the first reader:
+                if self.lexical is not None:
+                    self.lexical.warm()  # the keyword index
+                self.vocabulary()  # and the key-term vocabulary
         return report
 
     def _where(self, path: Path | None, *, web: bool) -> tuple[Path | None, Path | None]:

@@ -17,7 +17,7 @@ from careerbot.answering.answerability import Verdict, Vocabulary, best_similari
 from careerbot.answering.backends import choose_answerer
 from careerbot.answering.base import Answerer
 from careerbot.answering.followup import FollowUp, conversation_context, is_follow_up
-from careerbot.answering.question import Message, clean_question
+from careerbot.answering.question import Message, clean_history, clean_question
 from careerbot.answering.refusal import refusal
 from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.report import IngestReport, ProgressCallback
@@ -254,7 +254,7 @@ class CareerBot:
         With a model, a follow-up's rewrite into a standalone question becomes the query the
         model answers when it shares a word with the conversation; retrieval keeps the
         conversation's context either way."""
-        k = self.settings.top_k
+        k, history = self.settings.top_k, clean_history(history, self.settings)
         follow = conversation_context(history, max_messages=self.settings.history_turns)
         if follow is None:
             return question, None, self._retriever.search(question, k)

@@ -14,6 +14,14 @@ class QuestionError(CareerbotError):
     """The question cannot be answered as typed (empty, too long, control characters)."""
 
 
+class BusyError(CareerbotError):
+    """Every answer slot stayed taken for longer than the wait allowed; ask again shortly."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
 class CorpusError(CareerbotError):
     """The corpus folder is missing or holds no usable article."""
 

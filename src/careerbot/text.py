@@ -39,12 +39,20 @@ def split_sentences(text: str) -> list[str]:
     return [s for block in text.split("\n") for s in split_line(block.strip())]
 
 
+# Format characters (Cf) that real text carries: joiners in emoji and Persian (ZWJ, ZWNJ), soft
+# hyphens, direction marks, the BOM an editor leaves, tags in flag emoji. Only the bidi
+# embeddings, overrides and isolates are refused: they reorder what a reader sees.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def control_characters(text: str) -> list[str]:
-    """Control and other invisible format characters in ``text`` (tab and newlines allowed)."""
+    """Control characters in ``text`` (C0/C1 except tab and newlines, surrogates, private use)
+    and the bidi controls; the other format characters are allowed."""
     return [
         ch
         for ch in text
-        if ch not in "\t\n\r" and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co")
+        if ch not in "\t\n\r"
+        and (unicodedata.category(ch) in ("Cc", "Cs", "Co") or ch in _BIDI_CONTROLS)
     ]
 
 

@@ -61,6 +61,19 @@ class AnsweringSettings(BaseModel):
     history_turns: int = Field(
         6, ge=0, description="Most previous chat messages looked at to understand a follow-up."
     )
+    max_history_messages: int = Field(
+        100,
+        ge=0,
+        description="Most earlier chat messages accepted with one question (`history` of `POST "
+        "/api/ask`); more is refused with 422. Only the last `history_turns` are read; the chat "
+        "sends only those.",
+    )
+    max_history_chars: int = Field(
+        8000,
+        ge=100,
+        description="Longest earlier chat message accepted, in characters (an answer is well "
+        "under it); a longer one is refused with 422, so nothing unbounded is ever embedded.",
+    )
     verify_mode: Literal["mark", "drop"] = Field(
         "mark",
         description="What the citation checker does with a sentence the sections it cites do not"

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from careerbot.bot import CareerBot
 from careerbot.errors import (
+    BusyError,
     CareerbotError,
     IndexMissingError,
     IndexStateError,
     QuestionError,
 )
+from careerbot.web.limits import AnswerSlots
+from careerbot.web.messages import public_message
 
 
 class AskRequest(BaseModel):
@@ -32,31 +38,69 @@ def status_for(exc: CareerbotError) -> int:
     """The HTTP status for one of careerbot's errors."""
     if isinstance(exc, QuestionError):
         return 422
-    if isinstance(exc, IndexStateError):
+    if isinstance(exc, (IndexStateError, BusyError)):
         return 503
     return 500
 
 
-def add_error_handler(app: FastAPI) -> None:
-    """Turn careerbot errors into ``{"error": message}`` with a fitting status."""
+def add_error_handler(app: FastAPI, data_dir: Path) -> None:
+    """Turn careerbot errors into ``{"error": message}`` with a fitting status (no absolute
+    data paths in them), and FastAPI's own errors under ``/api`` into the same shape."""
 
     async def handle(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, CareerbotError)
-        return JSONResponse({"error": str(exc)}, status_code=status_for(exc))
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, BusyError) else None
+        body = {"error": public_message(exc, data_dir)}
+        return JSONResponse(body, status_code=status_for(exc), headers=headers)
 
     async def invalid(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in exc.errors()
+        return JSONResponse({"error": validation_message(exc)}, status_code=422)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if not request.url.path.startswith("/api/"):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return JSONResponse({"error": NOT_UTF8}, status_code=422)
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
         )
-        return JSONResponse({"error": f"Invalid request: {problems}"}, status_code=422)
 
     app.add_exception_handler(CareerbotError, handle)
     app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, http_error)
 
 
-def api_router(bot: CareerBot) -> APIRouter:
-    """Routes under ``/api``."""
+NOT_UTF8 = (
+    "The body is not valid JSON text in UTF-8. Send UTF-8 JSON, e.g. "
+    '{"question": "Which role pays more?"}.'
+)
+
+
+def validation_message(exc: RequestValidationError) -> str:
+    """One plain sentence for FastAPI's validation errors; a body that is not JSON says where
+    it breaks ("at line 1, column 17")."""
+    errors = exc.errors()
+    if errors and errors[0].get("type") == "json_invalid":
+        pos = int(errors[0]["loc"][-1])
+        doc = exc.body if isinstance(exc.body, str) else ""
+        line = doc.count("\n", 0, pos) + 1
+        column = pos - (doc.rfind("\n", 0, pos) + 1) + 1
+        reason = errors[0].get("ctx", {}).get("error", "")
+        return (
+            f"The body is not valid JSON (at line {line}, column {column}): {reason}. Send e.g. "
+            '{"question": "Which role pays more?"}.'
+        )
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors
+    )
+    return f"Invalid request: {problems}"
+
+
+def api_router(bot: CareerBot, slots: AnswerSlots | None = None) -> APIRouter:
+    """Routes under ``/api``; answers take turns on ``slots`` (shared with the chat)."""
+    slots = slots or AnswerSlots.for_settings(bot.settings)
     router = APIRouter(prefix="/api", tags=["careerbot"])
 
     @router.get("/health")
@@ -86,6 +130,21 @@ def api_router(bot: CareerBot) -> APIRouter:
 
     @router.post("/ask")
     def ask(body: AskRequest) -> dict[str, Any]:
-        return bot.ask(body.question, history=body.history).to_dict()
+        with slots.slot(bot.settings.busy_timeout):
+            return bot.ask(body.question, history=body.history).to_dict()
+
+    @router.api_route(
+        "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
+    )
+    def elsewhere(rest: str, request: Request) -> JSONResponse:
+        """Unknown routes and methods, in the API's own error shape."""
+        allowed = {"health": "GET", "retrieve": "GET", "ask": "POST"}.get(rest.strip("/"))
+        if allowed:
+            message = f"{request.method} is not allowed on /api/{rest}; use {allowed}."
+            return JSONResponse({"error": message}, status_code=405, headers={"Allow": allowed})
+        routes = "GET /api/health, GET /api/retrieve?q=..., POST /api/ask"
+        return JSONResponse(
+            {"error": f"No API route /api/{rest}. The routes are: {routes}."}, status_code=404
+        )
 
     return router

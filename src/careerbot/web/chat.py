@@ -12,6 +12,8 @@ from careerbot.answering.question import clean_question
 from careerbot.bot import CareerBot
 from careerbot.errors import CareerbotError, QuestionError
 from careerbot.types import Answer
+from careerbot.web.limits import AnswerSlots
+from careerbot.web.messages import public_message
 
 EXAMPLES = [
     "What does an ML engineer do that a data scientist doesn't?",
@@ -46,20 +48,26 @@ def plain_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()<>#!|~])", r"\\\1", " ".join(text.split()))
 
 
-def build_chat(bot: CareerBot) -> gr.ChatInterface:
-    """The chat UI; its API endpoint is ``/chat`` (for gradio_client)."""
+def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInterface:
+    """The chat UI; its API endpoint is ``/chat`` (for gradio_client). Answers take turns on
+    ``slots`` (shared with the HTTP API); call :func:`queue_chat` before serving it."""
+    slots = slots or AnswerSlots.for_settings(bot.settings)
+    settings = bot.settings
 
     def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
         text = ""
+        # Only the messages the bot reads: a long conversation never reaches the history limit.
+        recent = history[-settings.history_turns :] if settings.history_turns else []
         try:
-            for piece in bot.stream(message, history):
-                if isinstance(piece, Answer):
-                    yield render(piece, asked=" ".join(message.split()))
-                else:
-                    text += piece
-                    yield text
+            with slots.slot(settings.busy_timeout):
+                for piece in bot.stream(message, recent):
+                    if isinstance(piece, Answer):
+                        yield render(piece, asked=" ".join(message.split()))
+                    else:
+                        text += piece
+                        yield text
         except CareerbotError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(public_message(exc, settings.data_dir)) from None
 
     def validate(message: str) -> Any:
         # Runs before the message is sent: the reader sees why at the textbox, and the chat
@@ -80,6 +88,15 @@ def build_chat(bot: CareerBot) -> gr.ChatInterface:
         chatbot=gr.Chatbot(label="careerbot", height=520),
         textbox=gr.Textbox(placeholder="Ask a career question…", submit_btn=True),
         fill_height=True,
+        # Readers waiting for a turn see their place in the queue and the expected wait.
+        show_progress="full",
+        concurrency_limit=slots.size,
         # Off by argument, not by environment variable: careerbot sends nothing anywhere.
         analytics_enabled=False,
     )
+
+
+def queue_chat(chat: gr.ChatInterface, slots: AnswerSlots, max_size: int) -> gr.ChatInterface:
+    """``chat`` with its queue bounded: ``slots.size`` answers at once, ``max_size`` waiting;
+    past that, Gradio tells the reader the app is busy and to try again (HTTP 503)."""
+    return chat.queue(default_concurrency_limit=slots.size, max_size=max_size)

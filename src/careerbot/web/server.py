@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import socket
 
 import gradio as gr
 import uvicorn
@@ -10,17 +11,24 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from careerbot.bot import CareerBot
+from careerbot.web.address import DEFAULT_HOST
 from careerbot.web.api import add_error_handler, api_router
-from careerbot.web.chat import build_chat
+from careerbot.web.chat import build_chat, queue_chat
+from careerbot.web.guards import RequestGuard, max_body_bytes
+from careerbot.web.headers import SecurityHeaders, is_loopback
+from careerbot.web.limits import AnswerSlots
 from careerbot.web.pages import ArticlePages
 
 
-def create_app(bot: CareerBot) -> FastAPI:
-    """The whole web app for ``bot``."""
+def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
+    """The whole web app for ``bot``, to be served on ``host`` (beyond loopback, only the
+    ``allowed_hosts`` are answered)."""
+    settings = bot.settings
     app = FastAPI(title="careerbot", description="Career answers from our articles, cited.")
-    add_error_handler(app)
-    app.include_router(api_router(bot))
-    pages = ArticlePages(bot.settings.corpus_dir, bot.settings.navigation_headings)
+    add_error_handler(app, settings.data_dir)
+    slots = AnswerSlots.for_settings(settings)  # one limit for the chat and /api/ask
+    app.include_router(api_router(bot, slots))
+    pages = ArticlePages(settings.corpus_dir, settings.navigation_headings)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def article_index() -> str:
@@ -36,15 +44,32 @@ def create_app(bot: CareerBot) -> FastAPI:
             )
         return HTMLResponse(pages.render(article))
 
+    allowed = None
+    if not is_loopback(host):
+        allowed = frozenset(h.lower() for h in settings.allowed_hosts)
+        allowed |= {host.lower()} if host not in ("0.0.0.0", "::") else set()
+    app.add_middleware(RequestGuard, max_bytes=max_body_bytes(settings))
+    app.add_middleware(
+        SecurityHeaders, frame_ancestors=settings.frame_ancestors, allowed_hosts=allowed
+    )
     # System fonts: the default theme fetches Google Fonts, which offline readers cannot reach.
     theme = gr.themes.Default(
         font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
     )
+    chat = queue_chat(build_chat(bot, slots), slots, settings.queue_max_size)
     return gr.mount_gradio_app(
-        app, build_chat(bot), path="/", footer_links=["api"], ssr_mode=False, theme=theme
+        app,
+        chat,
+        path="/",
+        footer_links=["api"],
+        ssr_mode=False,
+        theme=theme,
+        max_file_size=0,  # uploads are refused before Gradio too (web.guards): text only
+        run_history=False,  # nothing about readers' runs is kept, here or anywhere else
     )
 
 
-def run(bot: CareerBot, *, host: str, port: int) -> None:
-    """Serve the app until interrupted."""
-    uvicorn.run(create_app(bot), host=host, port=port, log_level="warning")
+def run(bot: CareerBot, *, host: str, port: int, sock: socket.socket | None = None) -> None:
+    """Serve the app until interrupted, on ``sock`` when given (bound already)."""
+    config = uvicorn.Config(create_app(bot, host=host), host=host, port=port, log_level="warning")
+    uvicorn.Server(config).run(sockets=[sock] if sock is not None else None)

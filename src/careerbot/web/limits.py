@@ -1,0 +1,42 @@
+"""One limit on answers for the whole web app: the chat and ``POST /api/ask`` take turns on the
+same slots, so the model never works on more answers than it serves (Gradio's queue limits only
+the chat; FastAPI runs API routes on a 40-thread pool)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from careerbot.errors import BusyError
+from careerbot.settings import Settings
+
+
+class AnswerSlots:
+    """``size`` answers at once; the others wait up to a bound, then get :class:`BusyError`."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> AnswerSlots:
+        """As many slots as the answerer serves: ``llm_concurrency`` with a language model,
+        ``web_concurrency`` with the extractive answerer."""
+        extractive = settings.llm == "extractive"
+        return cls(settings.web_concurrency if extractive else settings.llm_concurrency)
+
+    @contextmanager
+    def slot(self, timeout: float) -> Iterator[None]:
+        """Hold one slot for the ``with`` block, waiting at most ``timeout`` seconds for it."""
+        if not self._free.acquire(timeout=timeout):
+            retry = max(1, round(timeout / 2))
+            raise BusyError(
+                f"careerbot is busy: all {self.size} answer slot(s) are taken. "
+                f"Try again in {retry} seconds.",
+                retry_after=retry,
+            )
+        try:
+            yield
+        finally:
+            self._free.release()

@@ -130,7 +130,7 @@ def api_router(bot: CareerBot, slots: AnswerSlots | None = None) -> APIRouter:
 
     @router.post("/ask")
     def ask(body: AskRequest) -> dict[str, Any]:
-        with slots.slot(bot.settings.busy_timeout):
+        with slots.slot():
             return bot.ask(body.question, history=body.history).to_dict()
 
     @router.api_route(

@@ -59,7 +59,7 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
         # Only the messages the bot reads: a long conversation never reaches the history limit.
         recent = history[-settings.history_turns :] if settings.history_turns else []
         try:
-            with slots.slot(settings.busy_timeout):
+            with slots.slot():
                 for piece in bot.stream(message, recent):
                     if isinstance(piece, Answer):
                         yield render(piece, asked=" ".join(message.split()))

@@ -13,10 +13,12 @@ from careerbot.settings import Settings
 
 
 class AnswerSlots:
-    """``size`` answers at once; the others wait up to a bound, then get :class:`BusyError`."""
+    """``size`` answers at once; the others wait up to ``wait`` seconds, then get
+    :class:`BusyError`."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, wait: float) -> None:
         self.size = size
+        self.wait = wait
         self._free = threading.BoundedSemaphore(size)
 
     @classmethod
@@ -24,13 +26,14 @@ class AnswerSlots:
         """As many slots as the answerer serves: ``llm_concurrency`` with a language model,
         ``web_concurrency`` with the extractive answerer."""
         extractive = settings.llm == "extractive"
-        return cls(settings.web_concurrency if extractive else settings.llm_concurrency)
+        size = settings.web_concurrency if extractive else settings.llm_concurrency
+        return cls(size, wait=settings.busy_timeout)
 
     @contextmanager
-    def slot(self, timeout: float) -> Iterator[None]:
-        """Hold one slot for the ``with`` block, waiting at most ``timeout`` seconds for it."""
-        if not self._free.acquire(timeout=timeout):
-            retry = max(1, round(timeout / 2))
+    def slot(self) -> Iterator[None]:
+        """Hold one slot for the ``with`` block, waiting at most ``wait`` seconds for it."""
+        if not self._free.acquire(timeout=self.wait):
+            retry = max(1, round(self.wait / 2))
             raise BusyError(
                 f"careerbot is busy: all {self.size} answer slot(s) are taken. "
                 f"Try again in {retry} seconds.",

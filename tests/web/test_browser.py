@@ -76,3 +76,30 @@ def test_bad_input_shows_an_error_and_the_chat_keeps_working(
     box.fill("Which role pays more?")
     box.press("Enter")
     page.locator(".message a[href*='/articles/']").first.wait_for(timeout=60_000)
+
+
+def test_the_chat_works_under_the_content_security_policy(
+    app_server: str, browser: object
+) -> None:
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_default_timeout(90_000)
+    console: list[str] = []
+    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+    page.add_init_script(
+        "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+        "e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+    )
+    response = page.goto(app_server, wait_until="domcontentloaded")
+    assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]
+    box = page.get_by_placeholder("Ask a career question…")
+    box.fill("Which role pays more?")
+    box.press("Enter")
+    page.locator(".message a[href*='/articles/']").first.wait_for(timeout=60_000)
+    assert page.evaluate("window.__csp") == []
+    assert not [m for m in console if "Content Security Policy" in m], console
+    # An injected inline script without the nonce is blocked.
+    page.evaluate(
+        "() => { const s = document.createElement('script'); "
+        "s.textContent = 'window.__ran = 1'; document.body.appendChild(s); }"
+    )
+    assert page.evaluate("window.__ran") is None

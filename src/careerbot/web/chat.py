@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,6 +22,10 @@ EXAMPLES = [
     "Is a cloud certification worth getting?",
     "How can a junior developer stay relevant as AI automates routine work?",
 ]
+
+SENTENCE_ENDS = (". ", "? ", "! ")
+UPDATE_EVERY = 0.1
+"""Seconds of streamed words that go to the reader as one chat update (at most)."""
 
 DESCRIPTION = (
     "Answers come only from our articles. Every sentence ends with a marker like [1] "
@@ -55,7 +60,7 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
     settings = bot.settings
 
     def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        text = ""
+        text, shown = "", time.monotonic()
         # Only the messages the bot reads: a long conversation never reaches the history limit.
         recent = history[-settings.history_turns :] if settings.history_turns else []
         try:
@@ -63,8 +68,13 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
                 for piece in bot.stream(message, recent):
                     if isinstance(piece, Answer):
                         yield render(piece, asked=" ".join(message.split()))
-                    else:
-                        text += piece
+                        continue
+                    text += piece
+                    # Each update costs Gradio a diff and a message to every reader: send whole
+                    # lines and sentences (or what came in the last moment), not every word.
+                    now = time.monotonic()
+                    if "\n" in piece or piece.endswith(SENTENCE_ENDS) or now - shown > UPDATE_EVERY:
+                        shown = now
                         yield text
         except CareerbotError as exc:
             raise gr.Error(public_message(exc, settings.data_dir)) from None

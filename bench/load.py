@@ -1,0 +1,285 @@
+"""``python -m bench.load``: the web app under many readers, on a real server on loopback.
+
+Three figures: a burst (20 chat readers asking at once: the wait of the last one relative to
+one reader alone; goal at most 3x), chat readers (gradio_client, 1-3 s think time) for a
+while, and API clients (``POST /api/ask``, no think time) for a while: p50/p95 latency and
+errors (goal 0). Without ``--base`` the app is started on a free port with the corpus, its index
+in a temporary folder. The machine's load average is printed beside the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from gradio_client import Client
+
+from bench.common import median, pct
+
+REPO = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    "What does an ML engineer do that a data scientist doesn't?",
+    "Why does production ML work earn a pay premium?",
+    "Is a cloud certification worth getting?",
+    "How can a junior developer stay relevant as AI automates routine work?",
+    "Which Indian cities hire the most AI engineers?",
+    "Which role pays more?",
+    "Do cloud certifications expire?",
+    "What skills should a data scientist learn to move into ML engineering?",
+]
+
+
+@contextmanager
+def started_app(data: Path) -> Iterator[str]:
+    """``python app.py`` on a free loopback port, its index under ``data``; yields its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CAREERBOT_", "GRADIO_"))}
+    env |= {"CAREERBOT_DATA_DIR": str(data / "index"), "CAREERBOT_CORPUS_DIR": str(REPO / "corpus")}
+    log = (data / "server.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "app.py"), "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(f"{base}/api/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        else:
+            raise RuntimeError(f"the app did not start: {(data / 'server.log').read_text()}")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+
+
+def chat_ask(client: Client, question: str) -> None:
+    """One chat question; raises unless the reply is a cited answer or a polite refusal."""
+    reply = client.predict(question, api_name="/chat")
+    if not isinstance(reply, str) or not reply.strip():
+        raise RuntimeError(f"empty reply to {question!r}")
+
+
+class QueueReader:
+    """A chat reader speaking Gradio's queue protocol directly (join, then the event stream),
+    as the browser does: a few milliseconds of client CPU per question where gradio_client
+    takes ~100, so a burst measures the server, not the load generator."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.http = httpx.Client(base_url=base, timeout=120)
+        chat = next(
+            d
+            for d in self.http.get("/config").json()["dependencies"]
+            if d.get("api_name") == "chat"
+        )
+        self.fn_index = chat["id"]
+
+    def ask(self, question: str) -> None:
+        """One question; raises unless the chat answered it."""
+        session = uuid.uuid4().hex
+        body = {"data": [question, []], "fn_index": self.fn_index, "session_hash": session}
+        joined = self.http.post("/gradio_api/queue/join", json=body | {"event_data": None})
+        if joined.status_code != 200:
+            raise RuntimeError(f"join: HTTP {joined.status_code}: {joined.text[:120]}")
+        with self.http.stream(
+            "GET", "/gradio_api/queue/data", params={"session_hash": session}
+        ) as s:
+            for line in s.iter_lines():
+                if line.startswith("data:"):
+                    message = json.loads(line[5:])
+                    if message.get("msg") == "process_completed":
+                        if not message.get("success"):
+                            raise RuntimeError(str(message.get("output"))[:200])
+                        return
+        raise RuntimeError("the event stream ended before the answer")
+
+
+def burst(base: str, readers: int = 20) -> dict[str, float]:
+    """``readers`` chat readers asking at once: the wait of the last against one alone."""
+    clients = [QueueReader(base) for _ in range(readers)]
+    alone = median([timed_call(clients[0].ask, q) for q in QUESTIONS[:3] * 2])
+    gate = threading.Barrier(readers + 1)
+    waits: list[float] = []
+
+    def reader(i: int) -> None:
+        gate.wait()
+        start = time.perf_counter()
+        clients[i].ask(QUESTIONS[i % len(QUESTIONS)])
+        waits.append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
+    for t in threads:
+        t.start()
+    gate.wait()
+    for t in threads:
+        t.join()
+    if len(waits) != readers:
+        raise RuntimeError(f"{readers - len(waits)} burst reader(s) failed")
+    last = max(waits)
+    return {"readers": readers, "alone_s": alone, "last_s": last, "ratio": last / alone}
+
+
+def timed_call(fn: Callable[..., object], *args: object) -> float:
+    """Seconds one call of ``fn(*args)`` takes."""
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
+
+
+def sustained(
+    make: Callable[[], Callable[[str], None]],
+    clients: int,
+    seconds: float,
+    think: tuple[float, float],
+) -> dict[str, Any]:
+    """``clients`` loops of ask-then-think for ``seconds``: latency p50/p95 and the errors."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def loop(seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            ask = make()
+        except Exception as exc:
+            with lock:
+                errors.append(f"connect: {exc}")
+            return
+        while time.monotonic() < deadline:
+            question = rng.choice(QUESTIONS)
+            start = time.perf_counter()
+            try:
+                ask(question)
+                with lock:
+                    latencies.append(time.perf_counter() - start)
+            except Exception as exc:
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
+            time.sleep(rng.uniform(*think))
+
+    threads = [threading.Thread(target=loop, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {
+        "clients": clients,
+        "seconds": seconds,
+        "requests": len(latencies) + len(errors),
+        "errors": len(errors),
+        "first_errors": errors[:3],
+        "p50_s": median(latencies) if latencies else None,
+        "p95_s": pct(latencies, 0.95) if latencies else None,
+    }
+
+
+def chat_reader(base: str) -> Callable[[], Callable[[str], None]]:
+    def make() -> Callable[[str], None]:
+        client = Client(base, verbose=False)
+        return lambda q: chat_ask(client, q)
+
+    return make
+
+
+def api_client(base: str) -> Callable[[], Callable[[str], None]]:
+    def make() -> Callable[[str], None]:
+        http = httpx.Client(base_url=base, timeout=60)
+
+        def ask(question: str) -> None:
+            got = http.post("/api/ask", json={"question": question})
+            if got.status_code != 200:
+                raise RuntimeError(f"HTTP {got.status_code}: {got.text[:120]}")
+
+        return ask
+
+    return make
+
+
+def run(
+    base: str, *, readers: int, api_clients: int, seconds: float, burst_readers: int
+) -> dict[str, Any]:
+    """Every figure against the app at ``base``."""
+    result: dict[str, Any] = {"load_average_before": os.getloadavg(), "cpus": os.cpu_count()}
+    result["burst"] = burst(base, burst_readers)
+    result["chat"] = sustained(chat_reader(base), readers, seconds, (1.0, 3.0))
+    result["api"] = sustained(api_client(base), api_clients, seconds, (0.0, 0.0))
+    result["load_average_after"] = os.getloadavg()
+    return result
+
+
+def report(result: dict[str, Any]) -> str:
+    b, c, a = result["burst"], result["chat"], result["api"]
+    load = " ".join(f"{x:.2f}" for x in result["load_average_after"])
+
+    def ms(x: float | None) -> str:
+        return "-" if x is None else f"{x * 1000:.0f} ms"
+
+    return "\n".join(
+        [
+            f"load average {load} ({result['cpus']} CPUs)",
+            f"burst: {b['readers']} readers at once: last waited {ms(b['last_s'])}, one alone "
+            f"{ms(b['alone_s'])}: {b['ratio']:.1f}x (goal <= 3x)",
+            f"chat: {c['clients']} readers x {c['seconds']:.0f} s: {c['requests']} questions, "
+            f"p50 {ms(c['p50_s'])}, p95 {ms(c['p95_s'])}, errors {c['errors']}",
+            f"api: {a['clients']} clients x {a['seconds']:.0f} s: {a['requests']} questions, "
+            f"p50 {ms(a['p50_s'])}, p95 {ms(a['p95_s'])}, errors {a['errors']}",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.load", description=__doc__)
+    parser.add_argument("--base", help="A running app's URL (default: start one).")
+    parser.add_argument("--readers", type=int, default=50, help="Chat readers (default 50).")
+    parser.add_argument("--api-clients", type=int, default=20, help="API clients (default 20).")
+    parser.add_argument("--seconds", type=float, default=60, help="Each phase (default 60).")
+    parser.add_argument("--burst", type=int, default=20, help="Burst readers (default 20).")
+    parser.add_argument("--json", type=Path, help="Also write the figures here.")
+    args = parser.parse_args(argv)
+    options = {
+        "readers": args.readers,
+        "api_clients": args.api_clients,
+        "seconds": args.seconds,
+        "burst_readers": args.burst,
+    }
+    if args.base:
+        result = run(args.base, **options)
+    else:
+        with (
+            tempfile.TemporaryDirectory(prefix="careerbot-load-") as tmp,
+            started_app(Path(tmp)) as base,
+        ):
+            result = run(base, **options)
+    print(report(result))
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -38,3 +38,16 @@ def test_ask_carries_passages_and_retrieve_takes_filters(shared_bot: CareerBot) 
     assert bad.status_code == 422 and "updated_after" in bad.json()["error"]
     bad_k = client.get("/api/retrieve", params={"q": "pay", "k": 0})
     assert bad_k.status_code == 422 and "k" in bad_k.json()["error"]
+
+
+def test_503_bodies_carry_no_absolute_data_path(settings: Settings, embedder: Embedder) -> None:
+    bot = CareerBot(settings, embedder=embedder, build_if_missing=False)
+    client = TestClient(create_app(bot))
+    for got in (client.get("/api/health"), client.post("/api/ask", json={"question": "pay?"})):
+        assert got.status_code == 503
+        message = got.json()["error"]
+        assert (
+            str(settings.data_dir) not in message
+            and str(settings.data_dir.resolve()) not in message
+        )
+        assert settings.data_dir.name in message and "careerbot ingest" in message

@@ -207,6 +207,13 @@ def chat_reader(base: str) -> Callable[[], Callable[[str], None]]:
     return make
 
 
+def queue_reader(base: str) -> Callable[[], Callable[[str], None]]:
+    def make() -> Callable[[str], None]:
+        return QueueReader(base).ask
+
+    return make
+
+
 def api_client(base: str) -> Callable[[], Callable[[str], None]]:
     def make() -> Callable[[str], None]:
         http = httpx.Client(base_url=base, timeout=60)
@@ -222,12 +229,20 @@ def api_client(base: str) -> Callable[[], Callable[[str], None]]:
 
 
 def run(
-    base: str, *, readers: int, api_clients: int, seconds: float, burst_readers: int
+    base: str,
+    *,
+    readers: int,
+    api_clients: int,
+    seconds: float,
+    burst_readers: int,
+    raw_chat: bool = False,
 ) -> dict[str, Any]:
-    """Every figure against the app at ``base``."""
+    """Every figure against the app at ``base``; ``raw_chat``: the chat readers speak the queue
+    protocol (:class:`QueueReader`) instead of using gradio_client."""
     result: dict[str, Any] = {"load_average_before": os.getloadavg(), "cpus": os.cpu_count()}
     result["burst"] = burst(base, burst_readers)
-    result["chat"] = sustained(chat_reader(base), readers, seconds, (1.0, 3.0))
+    reader = queue_reader(base) if raw_chat else chat_reader(base)
+    result["chat"] = sustained(reader, readers, seconds, (1.0, 3.0))
     result["api"] = sustained(api_client(base), api_clients, seconds, (0.0, 0.0))
     result["load_average_after"] = os.getloadavg()
     return result
@@ -260,6 +275,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--api-clients", type=int, default=20, help="API clients (default 20).")
     parser.add_argument("--seconds", type=float, default=60, help="Each phase (default 60).")
     parser.add_argument("--burst", type=int, default=20, help="Burst readers (default 20).")
+    parser.add_argument(
+        "--raw-chat",
+        action="store_true",
+        help="Chat readers speak Gradio's queue protocol, as a browser does (gradio_client "
+        "spends ~100 ms of CPU per question in this process, which then dominates the figures).",
+    )
     parser.add_argument("--json", type=Path, help="Also write the figures here.")
     args = parser.parse_args(argv)
     options = {
@@ -267,6 +288,7 @@ def main(argv: list[str] | None = None) -> None:
         "api_clients": args.api_clients,
         "seconds": args.seconds,
         "burst_readers": args.burst,
+        "raw_chat": args.raw_chat,
     }
     if args.base:
         result = run(args.base, **options)

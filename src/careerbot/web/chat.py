@@ -109,4 +109,8 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
 def queue_chat(chat: gr.ChatInterface, slots: AnswerSlots, max_size: int) -> gr.ChatInterface:
     """``chat`` with its queue bounded: ``slots.size`` answers at once, ``max_size`` waiting;
     past that, Gradio tells the reader the app is busy and to try again (HTTP 503)."""
-    return chat.queue(default_concurrency_limit=slots.size, max_size=max_size)
+    # Waiting readers hear their place once a second, not after every answer (with many
+    # waiting, "auto" sends every one of them a message each time any answer ends).
+    return chat.queue(
+        default_concurrency_limit=slots.size, max_size=max_size, status_update_rate=1.0
+    )

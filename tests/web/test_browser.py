@@ -78,9 +78,7 @@ def test_bad_input_shows_an_error_and_the_chat_keeps_working(
     page.locator(".message a[href*='/articles/']").first.wait_for(timeout=60_000)
 
 
-def test_the_chat_works_under_the_content_security_policy(
-    app_server: str, browser: object
-) -> None:
+def test_the_chat_works_under_the_content_security_policy(app_server: str, browser: object) -> None:
     page = browser.new_page()  # type: ignore[attr-defined]
     page.set_default_timeout(90_000)
     console: list[str] = []

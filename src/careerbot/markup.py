@@ -19,7 +19,7 @@ _MARKER = re.compile(MARKER_BODY)
 # tables, strike-through, LaTeX) or a heading; ``( ) : .`` mean nothing without them.
 _ALL_SPECIALS = re.compile(r"([\\`*_\[\]<>#!|~&$])")
 # What can open a tag, an autolink, a link or an image in running text.
-_LIVE = re.compile(r"([\\<>\[\]])")
+_LIVE = re.compile(r"([\\<\[\]])")
 # After a marker: "(" would make it a link's text, ":" a link reference definition.
 _AFTER_MARKER = re.compile(r"(" + MARKER_BODY + r")([(:])")
 # Characters percent-encoded in a link destination: they could end it, open a title or a tag,

@@ -23,7 +23,8 @@ def test_passages_render_as_escaped_tables() -> None:
     rows = Passages([EVIL, EVIL])
     html = rows._repr_html_()
     assert html.count("<tr>") == 3 and "<b>" not in html and "&lt;b&gt;Pay&lt;/b&gt;" in html
-    assert 'href="https://x.example/a&quot;onmouseover=&quot;x"' in html
+    # The quote that would end the attribute is percent-encoded in the URL itself.
+    assert 'href="https://x.example/a%22onmouseover=%22x"' in html
     md = rows._repr_markdown_()
     assert md.splitlines()[0] == "| score | title | section | url |"
     assert "A \\| B" in md and "\\[more\\]" in md and "<b>" not in md

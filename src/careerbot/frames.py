@@ -10,6 +10,8 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from careerbot.markup import safe_url
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -50,7 +52,7 @@ def html_table(
         cells = []
         for c in columns:
             text = html.escape(_cell(row.get(c)))
-            href = row.get(links[c]) if c in links else None
+            href = safe_url(str(row.get(links[c]) or "")) if c in links else ""
             if href:
                 text = f'<a href="{html.escape(str(href), quote=True)}">{text}</a>'
             cells.append(f"<td>{text}</td>")
@@ -61,7 +63,7 @@ def html_table(
 def _md_cell(value: Any) -> str:
     text = " ".join(_cell(value).split())
     return (
-        html.escape(text, quote=False)
+        html.escape(text.replace("\\", "\\\\"), quote=False)
         .replace("|", "\\|")
         .replace("[", "\\[")
         .replace("]", "\\]")

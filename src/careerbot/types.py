@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from careerbot.frames import data_frame, html_table, markdown_table
+from careerbot.markup import markdown_link, markdown_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -100,10 +101,6 @@ class Chunk:
     read next."""
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("[", "\\[").replace("]", "\\]")
-
-
 class _SectionRef:
     """What Passage and Citation share: a section of an article, shown as ``Title › Section``."""
 
@@ -146,9 +143,8 @@ class Passage(_SectionRef):
         return Passages([self]).to_frame()
 
     def _repr_markdown_(self) -> str:
-        return (
-            f"**[{_md_escape(self.label)}]({self.url})** · score {self.score:.3f}\n\n> {self.text}"
-        )
+        quoted = "\n>\n".join(f"> {markdown_text(p)}" for p in self.text.split("\n") if p.strip())
+        return f"**{markdown_link(self.label, self.url)}** · score {self.score:.3f}\n\n{quoted}"
 
 
 @dataclass(frozen=True)
@@ -166,7 +162,7 @@ class Citation(_SectionRef):
         return f"Citation([{self.n}] {self.label!r} {self.url})"
 
     def _repr_markdown_(self) -> str:
-        return f"[{self.n}] [{_md_escape(self.label)}]({self.url})"
+        return f"\\[{self.n}\\] {markdown_link(self.label, self.url)}"
 
 
 @dataclass(frozen=True)
@@ -174,6 +170,9 @@ class Answer:
     """An answer with inline ``[n]`` markers, each backed by a citation."""
 
     text: str
+    """Markdown in which only careerbot's structure is live (``[n]`` markers, list bullets,
+    emphasis): article and model text in it is escaped, so it never makes a tag, link or image
+    (see :mod:`careerbot.markup`)."""
     citations: tuple[Citation, ...] = ()
     refused: bool = False
     backend: str = "extractive"
@@ -229,12 +228,13 @@ class Answer:
         return data_frame(rows, (*PASSAGE_COLUMNS, "cited"))
 
     def sources_markdown(self) -> str:
-        """The citations as a Markdown list of links (empty when there are none)."""
+        """The citations as a Markdown list of links (empty when there are none); titles and
+        sections are escaped, and a URL that is not http(s) or a path here is not linked."""
         if not self.citations:
             return ""
         lines = [
-            f"{c.n}. [{_md_escape(c.label)}]({c.url})"
-            + (f" · updated {c.updated}" if c.updated else "")
+            f"{c.n}. {markdown_link(c.label, c.url)}"
+            + (f" · updated {markdown_text(c.updated)}" if c.updated else "")
             for c in self.citations
         ]
         return "**Sources**\n\n" + "\n".join(lines)

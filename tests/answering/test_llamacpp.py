@@ -54,19 +54,42 @@ def llamacpp_answerer(smollm2_gguf: Path, embedder: Embedder) -> LLMAnswerer:
 
 
 @pytest.mark.slow  # the model writes whole answers: ~4-10 s each
-def test_tokens_stream_in_pieces_then_the_verified_answer(
+def test_checked_sentences_stream_then_the_verified_answer(
     llamacpp_answerer: LLMAnswerer, shared_bot: CareerBot
 ) -> None:
     passages = shared_bot.retrieve(QUESTION)
     pieces, answer = collect(llamacpp_answerer.stream(QUESTION, passages))
-    assert len(pieces) > 3  # tokens, not one block
     assert answer.backend in {"llamacpp", "extractive"}
     if answer.backend == "llamacpp":
         assert not answer.notice and answer.citations
+        # What streamed is checked text, sentence by sentence: the start of the answer.
+        assert pieces and answer.text.startswith("".join(pieces))
     else:  # the small model cited nothing checkable: quotes instead, and the reader is told
         assert "could not answer" in answer.notice
     assert answer.text and not answer.refused
     assert_markers_backed(answer)
+
+
+@pytest.mark.slow  # the model writes whole answers: ~4-10 s each
+def test_a_sentence_the_check_drops_never_streams(
+    smollm2_gguf: Path, embedder: Embedder, shared_bot: CareerBot
+) -> None:
+    settings = llamacpp_settings(smollm2_gguf, verify_mode="drop", llm_max_tokens=96)
+    answerer = choose_answerer(settings, embedder).answerer
+    dropped = 0
+    for item in (
+        "Why does production ML work earn a pay premium?",
+        "Is a cloud certification worth getting?",
+    ):
+        pieces, answer = collect(answerer.stream(item, shared_bot.retrieve(item)))
+        shown = "".join(pieces)
+        for claim in answer.dropped:
+            dropped += 1
+            assert claim not in shown
+        if answer.backend == "llamacpp":
+            assert answer.text.startswith(shown)
+    # The 135M model's loose paraphrases give the check something to drop.
+    assert dropped, "the model wrote nothing the check dropped: the test proved nothing"
 
 
 @pytest.mark.slow  # the model writes whole answers: ~4-10 s each
@@ -120,7 +143,9 @@ def test_an_injected_article_does_not_change_the_rules(
     assert "<|im_start|>" not in prompt.messages[1].content
 
     pieces, answer = collect(bot.stream(question))
-    assert pieces and answer.backend in {"llamacpp", "extractive"}
+    assert answer.backend in {"llamacpp", "extractive"}
+    if answer.backend == "llamacpp":  # checked sentences streamed, the start of the answer
+        assert pieces and answer.text.startswith("".join(pieces))
     assert_markers_backed(answer)
     assert SYSTEM_PROMPT not in answer.text  # the rules were not printed back
 

@@ -100,3 +100,26 @@ def test_title_and_slug_fall_back_to_h1_and_file_name(tmp_path: Path) -> None:
     path.write_text("# My Guide\n\n## Part\n\nText.\n")
     article = read_markdown_file(path)
     assert (article.title, article.slug, article.url) == ("My Guide", "my-guide", None)
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("javascript:alert(1)", "must start with http:// or https://"),
+        ("data:text/html,x", "must start with http:// or https://"),
+        ("https://", "has no host name"),
+        ('"https://x.example/a b"', "percent-encode it"),
+        ('"https://x.example/a<img src=x>"', "percent-encode it"),
+    ],
+)
+def test_a_front_matter_url_that_is_not_a_web_address_is_a_source_error(url: str, why: str) -> None:
+    text = f"---\nurl: {url}\n---\n# T\n\n## S\n\nText.\n"
+    with pytest.raises(SourceError, match="invalid front matter") as info:
+        parse_markdown(text, source="a.md", default_slug="a")
+    assert why in str(info.value)
+
+
+def test_a_url_with_parentheses_is_kept_as_written() -> None:
+    # Valid in a URL; it is percent-encoded where it becomes a link (careerbot.markup).
+    text = "---\nurl: https://x.example/a_(b)\n---\n# T\n\n## S\n\nText.\n"
+    assert parse_markdown(text, source="a.md", default_slug="a").url == "https://x.example/a_(b)"

@@ -1,7 +1,9 @@
 """The generative answerer: a LangChain chat model writes, the citation checker verifies.
 
-Tokens are passed on as they arrive; once the model is done, the raw text goes through
-:class:`~careerbot.answering.citations.checker.CitationChecker` and the verified Answer comes last. When
+The reader sees the answer sentence by sentence as the model writes it, each sentence checked
+by :class:`~careerbot.answering.citations.checker.CitationChecker` before it is passed on
+(:class:`~careerbot.answering.checked_stream.CheckedStream`): a sentence the check drops is never
+shown, not even for a moment. The verified Answer comes last. When
 the model fails in any way (server down, too slow, connection cut mid-answer, garbage, an empty
 answer, or an answer citing nothing), the reader gets the extractive answer instead, with a
 one-line notice saying why, and ``backend == "extractive"``. Never a stack trace: the cause is
@@ -18,6 +20,7 @@ from dataclasses import replace
 from langchain_core.language_models import BaseChatModel
 
 from careerbot.answering.base import Answerer
+from careerbot.answering.checked_stream import CheckedStream
 from careerbot.answering.citations.checker import CitationChecker
 from careerbot.answering.prompt import build_prompt, neutralise
 from careerbot.errors import LLMError
@@ -93,10 +96,11 @@ class LLMAnswerer:
         return last
 
     def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
-        """The model's raw tokens as they arrive, then the verified Answer.
+        """The answer's checked text as each sentence completes, then the verified Answer.
 
-        The Answer's text replaces what was streamed: markers pointing at nothing are gone,
-        citations are renumbered, unsupported sentences are marked or dropped.
+        Pieces only ever extend what came before; the Answer's text starts with them unless
+        it fell back to the extractive answer (then its notice says why). Markers pointing at
+        nothing are gone, citations renumbered, unsupported sentences marked or dropped.
         """
         prompt = build_prompt(
             question,
@@ -104,27 +108,38 @@ class LLMAnswerer:
             max_sources=self.max_sources,
             max_source_chars=self.max_source_chars,
         )
-        pieces: list[str] = []
+        checked = CheckedStream(
+            self.checker,
+            prompt.passages,
+            question=question,
+            backend=self.name,
+            clean=lambda text: strip_echo(text, prompt.passages),
+        )
+        started = False
         try:
             for chunk in self.chat.stream(list(prompt.messages)):
                 text = chunk.text
                 if text:
-                    pieces.append(text)
-                    yield text
+                    started = True
+                    piece = checked.feed(text)
+                    if piece:
+                        yield piece
         except Exception as exc:  # any failure of the model or its server: fall back
-            reason = describe(exc, timeout=self.timeout, started=bool(pieces))
+            reason = describe(exc, timeout=self.timeout, started=started)
             log.warning("%s answerer failed (%s); falling back", self.name, reason, exc_info=True)
             yield self._fallback(question, passages, reason)
             return
-        raw = strip_echo("".join(pieces), prompt.passages)
-        if not raw:
+        if not strip_echo(checked.raw, prompt.passages):
             yield self._fallback(question, passages, "it returned an empty answer")
             return
-        answer = self.checker.check(raw, prompt.passages, question=question, backend=self.name)
+        answer = checked.finish()
         if not answer.citations:
-            log.warning("%s answer cited no source: %r", self.name, raw[:200])
+            log.warning("%s answer cited no source: %r", self.name, checked.raw[:200])
             yield self._fallback(question, passages, "its answer cited none of the articles")
             return
+        rest = checked.rest(answer)
+        if rest:
+            yield rest
         yield answer
 
     def _fallback(self, question: str, passages: Sequence[Passage], reason: str) -> Answer:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from careerbot.answering.answerability import Verdict
+from careerbot.markup import inline_markdown
 from careerbot.types import Answer, Passage
 
 # A heading that already reads as a question: "How to judge…", "Which role pays more".
@@ -57,15 +58,17 @@ def refusal(
         )
     elif verdict.missing:
         why = (
-            f"Our articles don't cover {verdict.missing}, and I can only answer from our articles."
+            f"Our articles don't cover {inline_markdown(verdict.missing)}, and I can only "
+            "answer from our articles."
         )
     else:
         why = "Sorry — I can only answer from our articles, and they don't cover that."
-    covered = "; ".join(f"“{t}”" for t in titles) or "our career articles"
+    # Titles, headings and the reader's words are text in the Markdown, never markup.
+    covered = "; ".join(f"“{inline_markdown(t)}”" for t in titles) or "our career articles"
     asks = suggestions(passages) if verdict.reason != "injection" else ()
     text = f"{why} They cover: {covered}."
     if asks:
-        text += " You could ask:\n" + "\n".join(f"- {q}" for q in asks)
+        text += " You could ask:\n" + "\n".join(f"- {inline_markdown(q)}" for q in asks)
     return Answer(
         text=text,
         citations=(),

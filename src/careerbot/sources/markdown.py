@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
@@ -50,8 +51,20 @@ class FrontMatter(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
+        if value is None:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "must start with http:// or https:// (the article's page on the publisher's "
+                "site); fix it or remove the line"
+            )
+        if not urlsplit(value).hostname:
+            raise ValueError("has no host name after http(s)://; fix it or remove the line")
+        if re.search(r"[\s<>\"\\`{}|^\x00-\x1f\x7f]", value):
+            raise ValueError(
+                "contains a space, quote, angle bracket or control character, which a URL "
+                "cannot hold; percent-encode it (a space is %20)"
+            )
         return value
 
 

@@ -44,7 +44,7 @@ def render(answer: Answer, asked: str = "") -> str:
     if asked and answer.question and answer.question != asked:
         head += f"_Answering: {plain_markdown(answer.question)}_\n\n"
     if answer.notice:
-        head += f"_{answer.notice}_\n\n"
+        head += f"_{plain_markdown(answer.notice)}_\n\n"  # may quote a server's error text
     return head + answer.text + (f"\n\n{sources}" if sources else "")
 
 

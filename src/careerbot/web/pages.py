@@ -11,6 +11,7 @@ from pathlib import Path
 
 from careerbot.errors import CareerbotError
 from careerbot.links import article_path
+from careerbot.markup import safe_url
 from careerbot.sources import Corpus, load_corpus, markdown_parser, source_files
 from careerbot.types import Article
 
@@ -77,11 +78,12 @@ class ArticlePages:
                     child.attrSet("href", local[base] + (f"#{fragment}" if fragment else ""))
         body = self._md.renderer.render(tokens, self._md.options, {})
         meta = f"Updated {article.updated.isoformat()}" if article.updated else ""
-        if article.url:
-            meta += f' · <a href="{html.escape(article.url)}">Original article</a>'
-        canonical = (
-            f'<link rel="canonical" href="{html.escape(article.url)}">' if article.url else ""
-        )
+        # Raw HTML in the Markdown is text already (the parser has html off); the url is
+        # checked and percent-encoded before it becomes an attribute.
+        url = safe_url(article.url or "")
+        if url:
+            meta += f' · <a href="{html.escape(url)}">Original article</a>'
+        canonical = f'<link rel="canonical" href="{html.escape(url)}">' if url else ""
         return PAGE.format(
             title=html.escape(article.title), canonical=canonical, meta=meta, body=body
         )

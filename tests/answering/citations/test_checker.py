@@ -220,3 +220,53 @@ def _raw_text(text: str, citations: tuple, passages: list[Passage]) -> str:
     index = {(p.title, p.section): i + 1 for i, p in enumerate(passages)}
     to_passage = {c.n: index[(c.title, c.section)] for c in citations}
     return re.sub(r"\[(\d+)\]", lambda m: f"[{to_passage[int(m.group(1))]}]", text)
+
+
+def forged_lines(passages: list[Passage]) -> list[str]:
+    """Source lines a model writes instead of an answer: another section's label under a
+    number, a section that does not exist, a label with no marker, a misnumbered echo."""
+    return [
+        f"[1] {passages[0].label}",  # its own label: names a source, states nothing
+        f"[2] {passages[1].label}",
+        f"[1] {passages[0].title} › How to negotiate a signing bonus",  # no such section
+        f"[1] {passages[0].title} › {passages[1].section}",  # another article's section
+        f"[3] {passages[0].label}",
+        f"- {passages[2].label}",
+    ]
+
+
+def test_forged_source_lines_are_flagged_or_dropped(
+    checker: CitationChecker, passages: list[Passage], embedder: Embedder, settings: Settings
+) -> None:
+    good = first_sentence(passages[0])
+    text = f"{good} [1]\n\nSources:\n" + "\n".join(forged_lines(passages))
+    marked = checker.check(text, passages, question=PAY, backend="test")
+    forged = [line.split(" ", 1)[1] for line in forged_lines(passages)]
+    assert list(marked.flagged) == forged
+    assert marked.text.count(FLAG) == len(forged)
+    drop = settings.model_copy(update={"verify_mode": "drop"})
+    dropped = CitationChecker(VectorCache(embedder), drop).check(
+        text, passages, question=PAY, backend="test"
+    )
+    assert list(dropped.dropped) == forged and dropped.flagged == ()
+    assert dropped.text == f"{good} [1]\n\nSources:"
+    assert [c.section for c in dropped.citations] == [passages[0].section]
+    # An answer of nothing but source lines cites nothing: a refusal the caller replaces.
+    only = CitationChecker(VectorCache(embedder), drop).check(
+        "\n".join(forged_lines(passages)), passages, question=PAY, backend="test"
+    )
+    assert only.refused and not only.citations
+
+
+def test_checked_text_escapes_article_markup_but_keeps_markers(
+    checker: CitationChecker, passages: list[Passage]
+) -> None:
+    good = first_sentence(passages[0])
+    answer = checker.check(
+        f"{good} <img src=x onerror=alert(1)> [1](javascript:alert(1))",
+        passages,
+        question=PAY,
+        backend="test",
+    )
+    assert "\\<img src=x onerror=alert(1)>" in answer.text
+    assert "[1]\\(javascript" in answer.text

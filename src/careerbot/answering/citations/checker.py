@@ -12,18 +12,23 @@ passages it was given, 1-based. :class:`CitationChecker` turns that text into th
    - at least ``verify_min_overlap`` of its content words (crudely stemmed) occur in those
      sections (their text, title and heading), and
    - every number it states occurs in those sections (a made-up figure is never supported).
-3. A sentence without a valid marker is unsupported, unless it has no marker at all and is a
+3. A line that reads as a source label (``[2] Title › Section``, with or without its marker,
+   the way the prompt lists sources) is unsupported whatever it names: a model copying, or
+   forging, the sources list claims nothing.
+4. A sentence without a valid marker is unsupported, unless it has no marker at all and is a
    connective that claims nothing: a hedge such as "I don't know" or "The articles don't say" (no figures), a list's
    lead-in ending in ``:`` (at most 12 words), a Markdown heading, or three words or fewer
    without figures ("In short:", "Yes.").
-4. Unsupported sentences are marked with :data:`FLAG` or dropped (``verify_mode``); the Answer
+5. Unsupported sentences are marked with :data:`FLAG` or dropped (``verify_mode``); the Answer
    lists them in ``flagged`` / ``dropped``.
-5. Citations are renumbered in order of first use; each citation's snippet is the section's
+6. Citations are renumbered in order of first use; each citation's snippet is the section's
    sentence that best supports the answer's sentences citing it.
 
 An answer left with no citation at all (empty text, only hedges, or everything dropped) comes
 back with ``refused=True`` and no citations, so the caller can say so or fall back.
 
+The text comes back as Markdown in which article and model text is escaped
+(:func:`~careerbot.markup.inline_markdown`): markers and emphasis stay, tags and links do not.
 Markdown survives: lines, blank lines between paragraphs, list items (``-``, ``*``, ``1.``),
 headings and quotes are rebuilt as they were, only the checked sentences change.
 """
@@ -38,6 +43,7 @@ import numpy as np
 
 from careerbot.answering.citations.markers import NUMBER, Line, Sentence, parse, plain, renumber
 from careerbot.answering.citations.vectors import VectorCache
+from careerbot.markup import inline_markdown
 from careerbot.settings import Settings
 from careerbot.text import content_words, split_sentences
 from careerbot.types import Answer, Citation, Passage
@@ -128,7 +134,8 @@ class CitationChecker:
                     continue
                 for i in s.cited:
                     numbers_of.setdefault(i, len(numbers_of) + 1)
-                piece = renumber(s.raw, numbers_of, len(passages))
+                # Article and model text stays text: only markers and emphasis stay live.
+                piece = inline_markdown(renumber(s.raw, numbers_of, len(passages)))
                 if not s.supported:
                     flagged.append(s.claim)
                     piece += FLAG
@@ -214,7 +221,9 @@ class CitationChecker:
         )
         for s, f in zip(checked, figures, strict=True):
             s.similarity, s.overlap = f.similarity, f.overlap
-            s.supported = bool(s.cited) and self.supported(f)
+            # A source label ("[1] Title › Section") claims nothing the section could support:
+            # it is a forged or misnumbered source line, never a supported sentence.
+            s.supported = bool(s.cited) and not s.label and self.supported(f)
 
     def _citations(
         self, lines: list[Line], passages: Sequence[Passage], numbers_of: dict[int, int]

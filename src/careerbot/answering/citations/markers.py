@@ -25,6 +25,8 @@ HEDGE = re.compile(
     re.IGNORECASE,
 )
 """A sentence that says the sources do not answer."""
+LABEL = re.compile(r"\S\s*›\s*\S")
+"""``Title › Section``: how the prompt names a source, so a line of it names one, not a fact."""
 
 
 @dataclass
@@ -38,6 +40,8 @@ class Sentence:
     cited: list[int] = field(default_factory=list)
     """0-based indexes of the valid passages it cites, in order of appearance."""
     connective: bool = False
+    label: bool = False
+    """It reads as a source label (``Title › Section``): never supported."""
     supported: bool = True
     similarity: float = 0.0
     overlap: float = 0.0
@@ -92,8 +96,9 @@ def parse(text: str, passages: int) -> list[Line]:
                 continue
             # A sentence whose markers all pointed at nothing still claimed a source: checked.
             marked = bool(MARKER.search(piece))
-            connective = not marked and is_connective(claim, heading)
-            sentences.append(Sentence(piece, claim, cited, connective=connective))
+            label = bool(LABEL.search(claim))
+            connective = not marked and not label and is_connective(claim, heading)
+            sentences.append(Sentence(piece, claim, cited, connective=connective, label=label))
         lines.append(Line(prefix, sentences, heading))
     return lines
 

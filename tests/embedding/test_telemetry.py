@@ -1,0 +1,174 @@
+"""careerbot sends nothing anywhere: onnxruntime's usage events stay off on every path.
+
+onnxruntime looks up ``mobile.events.data.microsoft.com`` a few seconds after a session starts,
+and connects when the name resolves, unless ``ORT_DISABLE_TELEMETRY=1`` is in the environment
+when it is imported (:func:`careerbot.embedding.runtime_env.prepare` sets it). The app runs
+under ``strace``, which lists every connect()/sendto() of every thread: none may leave
+loopback, and none may reach a DNS server. A control run shows the trace does catch the
+lookup when telemetry is on. The environment of each child has no ``ORT_DISABLE_TELEMETRY``
+(this test process may have it set by its own model), so only careerbot can set it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import CORPUS, REPO, free_port, wait_for_http
+
+pytestmark = pytest.mark.slow
+
+STRACE = shutil.which("strace")
+# onnxruntime's first events leave ~5-10 s after its first session; wait past that.
+QUIET_SECONDS = 12
+TRACE = ["-f", "-qq", "-e", "trace=connect,sendto,sendmsg"]
+_PORT = re.compile(r"sa_family=AF_INET6?, sin6?_port=htons\((\d+)\)")
+_HOST = re.compile(r"(?:inet_addr\(|inet_pton\(AF_INET6?,\s*)\"([^\"]+)\"")
+# Name lookups through systemd-resolved instead of a DNS server. (glibc's nscd socket is not
+# one: it is tried for user and group lookups too, and a host lookup it cannot answer goes on
+# to port 53, which is caught.)
+_RESOLVER_SOCKET = re.compile(r"AF_UNIX, sun_path=\"[^\"]*resolve")
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """This environment without onnxruntime's switch or careerbot's settings, plus ``extra``."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k != "ORT_DISABLE_TELEMETRY" and not k.startswith(("CAREERBOT_", "GRADIO_"))
+    }
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")
+    return env | extra
+
+
+def outbound(trace: Path) -> list[str]:
+    """Traced calls that left loopback or asked a DNS server (port 53, even on loopback)."""
+    found = []
+    for line in trace.read_text(errors="replace").splitlines():
+        port, host = _PORT.search(line), _HOST.search(line)
+        if _RESOLVER_SOCKET.search(line):
+            found.append(line.strip())
+        elif port and host:
+            loopback = host.group(1).startswith("127.") or host.group(1) in (
+                "::1",
+                "::ffff:127.0.0.1",
+            )
+            if int(port.group(1)) == 53 or not loopback:
+                found.append(line.strip())
+    return found
+
+
+def traced(args: list[str], trace: Path) -> list[str]:
+    if STRACE is None:
+        pytest.skip("strace is missing: apt-get install strace (.ci/run installs it)")
+    return [STRACE, *TRACE, "-o", str(trace), *args]
+
+
+CONTROL = """
+import time
+from onnx import TensorProto, helper
+x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])
+y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])
+graph = helper.make_graph([helper.make_node("Identity", ["x"], ["y"])], "g", [x], [y])
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+import onnxruntime as ort
+ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])
+time.sleep(%d)
+"""
+
+
+def test_the_trace_catches_onnxruntime_phoning_home_when_telemetry_is_on(tmp_path: Path) -> None:
+    trace = tmp_path / "control.trace"
+    subprocess.run(
+        traced([sys.executable, "-c", CONTROL % QUIET_SECONDS], trace),
+        env=child_env(),
+        check=True,
+        timeout=120,
+    )
+    calls = outbound(trace)
+    assert calls, "no lookup seen: the trace or its parser misses what it must catch"
+    assert "events" in trace.read_text(errors="replace")  # mobile.events.data.microsoft.com
+
+
+def test_the_app_opens_no_connection_beyond_loopback(tmp_path: Path) -> None:
+    port = free_port()
+    trace, log = tmp_path / "app.trace", tmp_path / "app.log"
+    env = child_env(CAREERBOT_DATA_DIR=str(tmp_path / "data"), CAREERBOT_CORPUS_DIR=str(CORPUS))
+    env["CAREERBOT_MODEL_CACHE_DIR"] = os.environ["CAREERBOT_MODEL_CACHE_DIR"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            traced([sys.executable, str(REPO / "app.py"), "--port", str(port)], trace),
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_http(f"{base}/api/health", proc, log, timeout=300)
+        asked = httpx.post(
+            f"{base}/api/ask", json={"question": "Which role pays more?"}, timeout=120
+        )
+        assert asked.status_code == 200 and asked.json()["citations"]
+        time.sleep(QUIET_SECONDS)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)
+    assert trace.stat().st_size > 0
+    assert outbound(trace) == []
+
+
+# Records ORT_DISABLE_TELEMETRY as it is when anything first imports onnxruntime.
+WATCH = """
+import atexit, json, os, sys
+seen = {}
+class Watch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "onnxruntime" and "at_import" not in seen:
+            seen["at_import"] = os.environ.get("ORT_DISABLE_TELEMETRY")
+        return None
+sys.meta_path.insert(0, Watch())
+atexit.register(lambda: open(os.environ["WATCH_OUT"], "w").write(json.dumps(seen)))
+"""
+PATHS = {
+    "cli ask": "import sys; from careerbot.cli import main; main(['ask', 'Which role pays more?'])",
+    "notebook": (
+        "from careerbot import CareerBot; bot = CareerBot(); print(bot.ask('Which role pays more?'))"
+    ),
+    "cli ingest": "from careerbot.cli import main; main(['ingest'])",
+}
+
+
+@pytest.mark.parametrize("path", list(PATHS))
+def test_onnxruntime_is_imported_with_telemetry_off(path: str, tmp_path: Path) -> None:
+    out = tmp_path / "watch.json"
+    env = child_env(
+        WATCH_OUT=str(out),
+        CAREERBOT_DATA_DIR=str(tmp_path / "data"),
+        CAREERBOT_CORPUS_DIR=str(CORPUS),
+        CAREERBOT_MODEL_CACHE_DIR=os.environ["CAREERBOT_MODEL_CACHE_DIR"],
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", WATCH + PATHS[path]],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(out.read_text())
+    assert seen == {"at_import": "1"}, f"{path}: onnxruntime imported with {seen}"

@@ -29,7 +29,7 @@ from careerbot.settings import Settings
 from careerbot.store.collection import forget_cached_clients
 from tests.conftest import CORPUS
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # one 1480-chunk embedding
 COPIES = 40  # 200 articles, 1480 chunks: past Chroma's HNSW sync threshold (1000)
 QUESTIONS = (
     "Which cloud certification should I get first?",

@@ -25,6 +25,8 @@ READ_ONLY = (
     "permission denied",
     "operation not permitted",
 )
+# Free space under which a failed write is put down to a full disk.
+FULL_BELOW_BYTES = 1 << 20
 FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
 READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 
@@ -49,6 +51,23 @@ def kind_of(exc: BaseException) -> str | None:
     return None
 
 
+def disk_state(path: Path) -> str | None:
+    """``"full"`` or ``"read-only"`` when the file system holding ``path`` is so now: SQLite
+    often reports either as a bare "disk I/O error"."""
+    at = path
+    while not at.exists() and at != at.parent:
+        at = at.parent
+    try:
+        stats = os.statvfs(at)
+    except OSError:
+        return None
+    if stats.f_flag & os.ST_RDONLY:
+        return "read-only"
+    if stats.f_bavail * stats.f_frsize < FULL_BELOW_BYTES:
+        return "full"
+    return None
+
+
 def mount_point(path: Path) -> Path:
     """The mount point holding ``path`` (the device to free space on)."""
     at = path.resolve()
@@ -63,8 +82,8 @@ def environment_error(
     exc: BaseException, data_dir: Path, what: str = "written"
 ) -> StorageEnvironmentError | None:
     """The :class:`StorageEnvironmentError` for ``exc``, or None when it is not the disk's
-    fault. ``what`` is what could not be done to the index ("written", "read", ...)."""
-    kind = kind_of(exc)
+    fault (by its words, or because the disk is full or read-only right now). ``what`` is what could not be done to the index ("written", "read", ...)."""
+    kind = kind_of(exc) or disk_state(data_dir)
     if kind is None:
         return None
     if kind == "full":

@@ -21,6 +21,7 @@ from careerbot.answering.question import Message, clean_history, clean_question
 from careerbot.answering.refusal import refusal
 from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.report import IngestReport, ProgressCallback
+from careerbot.retrieval.health import HealthCheck
 from careerbot.retrieval.hybrid import Retriever
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
@@ -35,7 +36,6 @@ from careerbot.types import Answer, Answers, Passage, Passages
 if TYPE_CHECKING:
     from careerbot.answering.condense import Condenser
     from careerbot.integrations.langchain import SectionRetriever
-    from careerbot.sources.web import Fetcher
 
 
 class CareerBot:
@@ -79,6 +79,7 @@ class CareerBot:
         self._retriever = Retriever(
             self.settings, self.store, self.embedder, self.lexical, absolute_links=absolute_links
         )
+        self._health = HealthCheck(self._retriever)
         # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
         # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
         self.condenser: Condenser | None = None
@@ -102,10 +103,11 @@ class CareerBot:
 
         Only new and changed sections are embedded; the report says what changed.
         """
+        from careerbot.ingest.fetching import fetcher_for
         from careerbot.ingest.run import ingest
 
         root, only = self._where(path, web=bool(urls or sitemaps))
-        fetcher = self._fetcher() if (urls or sitemaps) else None
+        fetcher = fetcher_for(self.settings) if (urls or sitemaps) else None
         try:
             report = ingest(
                 root,
@@ -143,17 +145,11 @@ class CareerBot:
             return path, None
         return corpus_dir, path
 
-    def _fetcher(self) -> Fetcher:
-        from careerbot.sources.web import Fetcher, FetchPolicy, PageCache
-
-        s = self.settings
-        policy = FetchPolicy(
-            timeout=s.fetch_timeout,
-            retries=s.fetch_retries,
-            max_bytes=s.fetch_max_bytes,
-            depth=s.crawl_depth,
-        )
-        return Fetcher(policy, PageCache(s.data_dir / "pages.sqlite3"))
+    def health(self) -> dict[str, object]:
+        """``{"status": "ok", "chunks", "keyword_index"}`` when questions would be answered
+        now (a real retrieval, at most once a second); raises
+        :class:`~careerbot.errors.IndexStateError` saying why not and what to do."""
+        return self._health.check()
 
     def retrieve(
         self,

@@ -65,3 +65,11 @@ class LLMError(CareerbotError):
     def __init__(self, reason: str) -> None:
         self.reason = reason
         super().__init__(reason)
+
+
+class StorageEnvironmentError(IndexStateError):
+    """The data dir cannot be written: the disk is full, or it is read-only or not ours.
+
+    Nothing is wrong with the index itself: the last finished one keeps serving. The message
+    says what to free or fix; never to rebuild.
+    """

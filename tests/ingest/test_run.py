@@ -88,13 +88,26 @@ def test_ingesting_twice_changes_nothing(
     assert indexed.stamp != stamp
 
 
+def test_the_report_counts_every_stale_chunk_swept(
+    indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
+) -> None:
+    # A new date moves every chunk of the article to a new stored id; the old versions go.
+    before = set(indexed.stored())
+    edit(corpus_copy / MAIN, "updated: 2026-01-12", "updated: 2026-03-01")
+    report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
+    gone = before - set(indexed.stored())
+    assert len(gone) == report.updated > 0 and report.embedded == 0
+    assert report.deleted == len(gone)
+
+
 def test_only_the_changed_section_is_embedded_again(
     indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
 ) -> None:
     count = indexed.count()
     edit(corpus_copy / MAIN, "Both pay well.", "Both pay very well.")
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
-    assert (report.embedded, report.updated, report.added, report.deleted) == (1, 1, 0, 0)
+    # The old version of the changed section was deleted.
+    assert (report.embedded, report.updated, report.added, report.deleted) == (1, 1, 0, 1)
     assert [str(c) for c in report.changes] == [
         "ML Engineer vs Data Scientist in 2026: Which Path Pays and What to Learn"
         " › How pay and demand differ: changed"
@@ -128,7 +141,8 @@ def test_removed_and_added_articles(
         "---\nslug: new-guide\n---\n# New guide\n\n## Portfolios\n\nShip one model.\n"
     )
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
-    assert report.deleted == 8 and report.added == 1 and report.embedded == 1
+    # The removed article's 8 chunks, and the old versions of those whose links changed.
+    assert report.deleted == 8 + report.updated and report.added == 1 and report.embedded == 1
     slugs = {m["slug"] for m in indexed.stored().values()}
     assert "junior-developer-gap-2026" not in slugs and "new-guide" in slugs
     assert (
@@ -166,7 +180,8 @@ def test_one_article_alone_uses_a_scoped_cleanup(
     start, end = text.index("## The AI-resilience angle"), text.index("## The directive")
     path.write_text(text[:start] + text[end:])
     report = ingest(corpus_copy, indexed, embedder, only=path, navigation_headings=NAV)
-    assert report.articles == 1 and report.deleted == 1 and report.embedded == 0
+    # The removed section, and the old versions of the sections whose metadata moved.
+    assert report.articles == 1 and report.deleted == 1 + report.updated and report.embedded == 0
     links = {m["article_links_to"] for m in indexed.stored().values() if m["source"] == MAIN}
     assert len(links) == 1 and set(links.pop().split(",")) == {  # resolved against the corpus
         "ai-engineer-salary-2026",
@@ -188,7 +203,7 @@ def test_dry_run_writes_nothing(
     records = SQLiteRecordManager.for_collection(indexed.settings, indexed.name)
     keys_before = records.list_keys()
     plan = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV, dry_run=True)
-    assert plan.dry_run and plan.embedded == 1 and plan.deleted == 8
+    assert plan.dry_run and plan.embedded == 1 and plan.deleted == 8 + plan.updated
     # Every other chunk's link metadata changes too: the removed guide is no longer a target.
     assert plan.updated == plan.chunks == 29
     assert indexed.stored() == before and records.list_keys() == keys_before
@@ -315,7 +330,8 @@ def test_a_subfolder_or_file_inside_the_corpus_narrows_the_run(
     assert "guides/ai-engineer-salary-2026.md" in sources
     (guides / "cloud-certifications-worth-it-2026.md").unlink()
     report = ingest(corpus_copy, store, embedder, only=guides, navigation_headings=NAV)
-    assert report.articles == 1 and report.deleted == 8  # only the removed guide's chunks
+    # The removed guide's chunks (and old versions of any whose links changed).
+    assert report.articles == 1 and report.deleted == 8 + report.updated
     left = {m["source"] for m in store.stored().values()}
     assert MAIN in left and "guides/cloud-certifications-worth-it-2026.md" not in left
     report = ingest(

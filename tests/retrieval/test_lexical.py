@@ -83,4 +83,7 @@ def test_an_ingest_brings_the_keyword_index_up_to_date(
         encoding="utf-8",
     )
     ingest(corpus, store, embedder)
+    assert lex.scores("zyxwvut").best == 0  # the old index serves while the new one is built
+    lex.wait(60)
     assert lex.scores("zyxwvut").top(1)[0][0].startswith("new#")
+    assert lex.in_step

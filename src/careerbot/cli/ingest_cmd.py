@@ -148,6 +148,13 @@ def watch_and_ingest(target: Path, again: Callable[[], None]) -> None:
 
 def print_report(report: IngestReport, target: Path | str) -> None:
     """An ingest report as a rich table per article, the changed sections, and skipped sources."""
+    if report.repaired:
+        err.print(
+            f"[yellow]Repaired[/] the index: its vectors were missing (the HNSW segment), so "
+            f"{report.repaired} stored chunks were embedded again.",
+            highlight=False,
+            soft_wrap=True,
+        )
     verb = "Plan for" if report.dry_run else "Ingested"
     table = Table(title=f"{verb} {target}", title_justify="left")
     table.add_column("article")

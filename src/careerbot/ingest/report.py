@@ -60,6 +60,8 @@ class IngestReport:
     changes: tuple[Change, ...] = field(default=(), repr=False)
     per_article: tuple[ArticleCounts, ...] = field(default=(), repr=False)
     dry_run: bool = False
+    repaired: int = 0
+    """Chunks embedded again first because the collection's vectors were missing."""
 
     @property
     def ok(self) -> bool:
@@ -79,6 +81,7 @@ class IngestReport:
             "chunks": self.chunks,
             "changes": [str(c) for c in self.changes],
             "dry_run": self.dry_run,
+            "repaired": self.repaired,
             "seconds": round(self.seconds, 3),
         }
 

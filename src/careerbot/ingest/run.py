@@ -16,6 +16,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.lock import ingest_lock
 from careerbot.ingest.options import IngestOptions, ProgressCallback, Sources
 from careerbot.ingest.plan import Plan, make_plan
+from careerbot.ingest.repair import repair_missing_vectors
 from careerbot.ingest.report import IngestReport, per_article_counts, summarise_changes
 from careerbot.ingest.scope import Scope, gather, of_corpus
 from careerbot.ingest.writer import write
 from careerbot.sources import Corpus, require_folder
 from careerbot.sources.web import Fetcher
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.environment import storage_errors
 from careerbot.store.schema import stored_chunk
 
 __all__ = ["ingest", "ingest_corpus", "ingest_sources", "report"]
@@ -81,11 +84,13 @@ def ingest_sources(
     """:func:`ingest`, with what to read and how to write as two option objects."""
     if sources.root is not None and sources.only is None:
         require_folder(sources.root)  # before the lock: a missing corpus writes nothing
-    with nullcontext() if options.dry_run else ingest_lock(store.settings.data_dir):
+    data_dir = store.settings.data_dir
+    with storage_errors(data_dir), nullcontext() if options.dry_run else ingest_lock(data_dir):
         started = time.perf_counter()
+        repaired = 0 if options.dry_run else repair_missing_vectors(store, embedder, options)
         stored = store.stored()
         scope = gather(sources, {stored_chunk(i, m).source for i, m in stored.items()})
-        return _apply(scope, stored, store, embedder, options, started)
+        return replace(_apply(scope, stored, store, embedder, options, started), repaired=repaired)
 
 
 def ingest_corpus(
@@ -100,7 +105,8 @@ def ingest_corpus(
     For corpora built in memory (the evaluation's inverse-cloze collection).
     """
     options = options or IngestOptions()
-    with nullcontext() if options.dry_run else ingest_lock(store.settings.data_dir):
+    data_dir = store.settings.data_dir
+    with storage_errors(data_dir), nullcontext() if options.dry_run else ingest_lock(data_dir):
         started = time.perf_counter()
         return _apply(of_corpus(corpus), store.stored(), store, embedder, options, started)
 
@@ -115,22 +121,26 @@ def _apply(
 ) -> IngestReport:
     """Plan, write unless a dry run, start a new generation when something changed, report."""
     plan = make_plan(scope, stored, embedder, rebuild=options.rebuild)
-    embedded = plan.to_embed
+    embedded, deleted = plan.to_embed, len(plan.sweep)
     if not options.dry_run:
-        embedded = write(plan, store, embedder, options, stored_ids=set(stored))
+        embedded, deleted = write(plan, store, embedder, options, stored_ids=set(stored))
         # A new stamp makes every reader reopen the collection and rebuild the keyword index
         # (half a minute at 100k chunks), so a run that wrote and deleted nothing keeps the old.
         if not plan.changes_nothing or not store.is_complete():
             store.mark_complete(plan.titles)
         else:
             store.keep_titles(plan.titles)
+    seconds = time.perf_counter() - started
     return report(
-        plan, embedded=embedded, seconds=time.perf_counter() - started, dry_run=options.dry_run
+        plan, embedded=embedded, deleted=deleted, seconds=seconds, dry_run=options.dry_run
     )
 
 
-def report(plan: Plan, *, embedded: int, seconds: float, dry_run: bool) -> IngestReport:
-    """The report of a planned (and, unless ``dry_run``, carried out) ingest."""
+def report(
+    plan: Plan, *, embedded: int, seconds: float, dry_run: bool, deleted: int | None = None
+) -> IngestReport:
+    """The report of a planned (and, unless ``dry_run``, carried out) ingest; ``deleted`` is
+    the stored chunks removed (default: those the plan sweeps)."""
     corpus = plan.scope.corpus
     return IngestReport(
         articles=len(corpus.articles),
@@ -138,7 +148,7 @@ def report(plan: Plan, *, embedded: int, seconds: float, dry_run: bool) -> Inges
         added=len(plan.ids("added")),
         updated=len(plan.ids("changed", "updated")),
         unchanged=len(plan.ids("unchanged")),
-        deleted=len(plan.removed),
+        deleted=len(plan.sweep) if deleted is None else deleted,
         embedded=embedded,
         seconds=seconds,
         errors=tuple(str(e) for e in corpus.errors),

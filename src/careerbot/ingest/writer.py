@@ -10,7 +10,7 @@ it to a new key. ``embedded`` counts the texts that really went through the mode
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from langchain_core.documents import Document
@@ -46,6 +46,7 @@ class ChunkVectorStore(VectorStore):
         self.reuse_vectors = reuse_vectors
         self.on_write = on_write
         self.embedded = 0
+        self.deleted: set[str] = set()
 
     @property
     def embeddings(self) -> Embeddings:
@@ -93,6 +94,7 @@ class ChunkVectorStore(VectorStore):
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
         """Remove documents by id."""
         self.store.delete(ids or [])
+        self.deleted.update(ids or [])
         return True
 
     def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
@@ -127,6 +129,15 @@ def chunk_documents(chunks: Sequence[Chunk]) -> list[Document]:
     return [Document(page_content=c.embed_text, metadata=chunk_metadata(c)) for c in chunks]
 
 
+class Written(NamedTuple):
+    """What :func:`write` did."""
+
+    embedded: int
+    """Texts that went through the model."""
+    deleted: int
+    """Stored chunks deleted: by ``index()``'s cleanup and by the sweep (old versions too)."""
+
+
 def write(
     plan: Plan,
     store: ChunkStore,
@@ -134,9 +145,9 @@ def write(
     options: IngestOptions,
     *,
     stored_ids: set[str],
-) -> int:
+) -> Written:
     """Carry out ``plan``: write through ``langchain_core.indexing.index``, then delete
-    ``plan.sweep``. Returns the texts embedded.
+    ``plan.sweep``.
 
     ``stored_ids`` is what the collection held when the plan was made (under the ingest lock,
     so still what it holds).
@@ -179,4 +190,4 @@ def write(
         records.delete_keys(list(plan.sweep))
     finally:
         records.close()
-    return writer.embedded
+    return Written(writer.embedded, len(writer.deleted | (set(plan.sweep) & stored_ids)))

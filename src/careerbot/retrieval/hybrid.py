@@ -104,7 +104,10 @@ class Retriever:
             # The keyword side keeps to the filter too: only chunks it lets through compete.
             among = self.store.ids(where) if where else None
             extra = [i for i, _ in lex.top(want, among) if i not in hits]
-            hits.update((h.id, h) for h in self.store.hits(extra, vector, where))
+            found = self.store.hits(extra, vector, where)
+            if where is None and len(found) < len(extra):
+                self.lexical.out_of_step()  # it points at deleted chunks: rebuild it
+            hits.update((h.id, h) for h in found)
             norm = lex.normalised(hits)
             weight = 1.0 if mode == "bm25" else self.settings.hybrid_weight * lex.confidence
             bonus = {i: weight * norm.get(i, 0.0) for i in hits}

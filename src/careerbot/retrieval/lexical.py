@@ -1,15 +1,18 @@
 """Keyword search: BM25 (bm25s, English stemming and stop words) over the stored chunks.
 
 The lexical index is derived data: it is built from the chunks in Chroma, saved beside the index
-(``<data_dir>/lexical/<collection>/``), and rebuilt by the first query after an ingest has
-finished (the store's stamp changed). Losing it costs a rebuild, never data.
+(``<data_dir>/lexical/<collection>/``, with the stamp and chunk count it was built for), and
+rebuilt in the background once the store changed (a finished ingest, or one killed half-way).
+Losing it costs a rebuild, never data.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import threading
+import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +26,12 @@ if TYPE_CHECKING:
     from careerbot.store.chroma import ChunkStore
 
 STOPWORDS = "en"
+# How often a query checks the chunk count (Chroma's count scans: ~25 ms at 100k chunks).
+CHECK_SECONDS = 1.0
+# Background rebuilds start at most this often (during an ingest the store keeps changing).
+REBUILD_GAP_SECONDS = 5.0
+
+logger = logging.getLogger(__name__)
 
 
 def _bm25s() -> Any:
@@ -90,8 +99,24 @@ class LexicalScores:
         }
 
 
+@dataclass(frozen=True)
+class Built:
+    """One finished keyword index, served whole until the next one replaces it."""
+
+    key: tuple[str, int]
+    """The store's ``(stamp, chunk count)`` when it was built."""
+    retriever: object
+    ids: tuple[str, ...]
+    rows: dict[str, int]
+
+
 class LexicalIndex:
-    """BM25 over one :class:`ChunkStore`'s chunks, kept in step with its ingests."""
+    """BM25 over one :class:`ChunkStore`'s chunks, kept in step with its ingests.
+
+    The first query builds (or loads) it; after that a changed store (a new stamp, another chunk
+    count, or chunks found missing: :meth:`out_of_step`) is rebuilt in a background thread while
+    the old index keeps serving, and the new one replaces it whole.
+    """
 
     def __init__(self, store: ChunkStore, folder: Path) -> None:
         self.store = store
@@ -99,15 +124,19 @@ class LexicalIndex:
         self._lock = threading.Lock()
         self._stemmer = _stemmer()
         self._stem_lock = threading.Lock()
-        self._built_for: str | None = None
-        self._retriever: object | None = None
-        self._ids: tuple[str, ...] = ()
-        self._rows: dict[str, int] = {}
+        self._built: Built | None = None
+        self._building: threading.Thread | None = None
+        self._stale = False
+        self._counted_at = -CHECK_SECONDS
+        self._rebuilt_at = -REBUILD_GAP_SECONDS
+        self.last_error: str | None = None
+        """Why the last background rebuild failed (None after one that succeeded)."""
 
     def scores(self, query: str) -> LexicalScores:
         """BM25 scores of every chunk for ``query``."""
         bm25s = _bm25s()
-        retriever, ids, rows = self._current()
+        built = self._current()
+        retriever, ids, rows = built.retriever, built.ids, built.rows
         with self._stem_lock:  # a PyStemmer object must not be used by two threads at once
             tokens = bm25s.tokenize(
                 [query],
@@ -127,21 +156,85 @@ class LexicalIndex:
         return LexicalScores(ids, scores, confidence, rows)
 
     def warm(self) -> None:
-        """Build (or load) the index for the store's current state now, not on the next query."""
-        self._current()
-
-    def _current(self) -> tuple[object, tuple[str, ...], dict[str, int]]:
-        stamp = self.store.stamp
+        """Build (or load) the index for the store's current state now, in this thread."""
+        key = self._key()
         with self._lock:
-            if self._built_for != stamp:
-                loaded = self._load(stamp)
-                if loaded is None:
-                    loaded = self._build()
-                    self._save(stamp, *loaded)
-                self._retriever, self._ids = loaded
-                self._rows = {i: n for n, i in enumerate(self._ids)}
-                self._built_for = stamp
-            return self._retriever, self._ids, self._rows
+            if self._built is None or self._built.key != key or self._stale:
+                self._stale = False
+                self._built = self._load_or_build(key)
+
+    def out_of_step(self) -> None:
+        """Note that the index pointed at chunks the store no longer holds: the next query
+        starts a rebuild."""
+        self._stale = True
+
+    @property
+    def in_step(self) -> bool:
+        """Whether the index serving now was built from the store as it is (stamp and count)."""
+        built = self._built
+        return built is not None and not self._stale and built.key == self._key()
+
+    @property
+    def rebuilding(self) -> bool:
+        """Whether a background rebuild is running."""
+        thread = self._building
+        return thread is not None and thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a running background rebuild to finish (for tests and shutdown)."""
+        thread = self._building
+        if thread is not None:
+            thread.join(timeout)
+
+    def _key(self) -> tuple[str, int]:
+        return self.store.stamp, self.store.count()
+
+    def _current(self) -> Built:
+        built = self._built
+        if built is None:
+            self.warm()  # nothing to serve yet: the first query waits for it
+            assert self._built is not None
+            return self._built
+        now = time.monotonic()
+        changed = self._stale or built.key[0] != self.store.stamp
+        if not changed and now - self._counted_at >= CHECK_SECONDS:
+            # Another process may have written without finishing (a killed ingest).
+            self._counted_at = now
+            changed = built.key[1] != self.store.count()
+        if changed:
+            self._rebuild_in_background()
+        return built
+
+    def _rebuild_in_background(self) -> None:
+        with self._lock:
+            now = time.monotonic()
+            if self.rebuilding or now - self._rebuilt_at < REBUILD_GAP_SECONDS:
+                return
+            self._rebuilt_at = now
+            self._stale = False
+            self._building = threading.Thread(
+                target=self._rebuild, name=f"keyword-index-{self.store.name}", daemon=True
+            )
+            self._building.start()
+
+    def _rebuild(self) -> None:
+        try:
+            built = self._load_or_build(self._key())
+        except Exception as exc:  # noqa: BLE001 - the old index keeps serving; health reports it
+            self.last_error = str(exc)
+            self._stale = True
+            logger.warning("Rebuilding the keyword index failed: %s", exc)
+            return
+        self.last_error = None
+        self._built = built  # one assignment: readers see the old index or the new
+
+    def _load_or_build(self, key: tuple[str, int]) -> Built:
+        loaded = self._load(*key)
+        if loaded is None:
+            loaded = self._build()
+            self._save(key[0], *loaded)
+        retriever, ids = loaded
+        return Built(key, retriever, ids, {i: n for n, i in enumerate(ids)})
 
     def _build(self) -> tuple[object, tuple[str, ...]]:
         bm25s = _bm25s()
@@ -170,7 +263,7 @@ class LexicalIndex:
             # A read-only or full disk only costs a rebuild in the next process.
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def _load(self, stamp: str) -> tuple[object, tuple[str, ...]] | None:
+    def _load(self, stamp: str, count: int) -> tuple[object, tuple[str, ...]] | None:
         bm25s = _bm25s()
         try:
             meta = json.loads((self.folder / "careerbot.json").read_text())
@@ -180,6 +273,6 @@ class LexicalIndex:
             ids = tuple(str(i) for i in meta["ids"])
         except (OSError, ValueError, KeyError):
             return None  # missing, stale or damaged: rebuilt from the store
-        if retriever.scores.get("num_docs") != len(ids):
-            return None
+        if retriever.scores.get("num_docs") != len(ids) or len(ids) != count:
+            return None  # saved by an ingest killed before its new stamp, or damaged
         return retriever, ids

@@ -179,7 +179,7 @@ class ChunkStore:
     ) -> list[Hit]:
         """The given chunks (those matching ``where``) as hits scored by cosine similarity to
         ``embedding``, with their vectors but without text and metadata (:meth:`with_contents`
-        reads those)."""
+        reads those). Chunks deleted since their ids were found are left out."""
         if not ids:
             return []
         got = self._read(

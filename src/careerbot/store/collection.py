@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
 from careerbot.settings import Settings
+from careerbot.store.environment import environment_error
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -59,6 +60,9 @@ def connect(settings: Settings) -> ClientAPI:
         s.chroma_path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
     except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+        disk = None if s.chroma_host else environment_error(exc, s.data_dir, "opened")
+        if disk is not None:
+            raise disk from exc
         if s.chroma_host:
             raise IndexStateError(
                 f"Cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}). "
@@ -114,12 +118,20 @@ class CollectionHandle:
         passthrough: tuple[type[Exception], ...] = CALL_ERRORS,
     ) -> T:
         """``fn()``, with a chromadb failure raised as :class:`IndexCorruptError` saying what
-        could not be done (``what``: "read", "written", ...) and how to rebuild."""
+        could not be done (``what``: "read", "written", ...) and how to rebuild, or (a full or
+        read-only disk) as :class:`StorageEnvironmentError` saying what to free or fix."""
         try:
             return fn()
         except passthrough:
             raise
         except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+            disk = (
+                None
+                if self.settings.chroma_host
+                else environment_error(exc, self.settings.data_dir, what)
+            )
+            if disk is not None:
+                raise disk from exc
             raise IndexCorruptError(
                 f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
             ) from exc

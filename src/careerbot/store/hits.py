@@ -24,11 +24,14 @@ class Hit:
 
 def scored_hits(ids: Sequence[str], vectors: Any, embedding: np.ndarray) -> list[Hit]:
     """Chunks with their stored vectors as hits, scored by cosine similarity to ``embedding``
-    (without text and metadata)."""
+    (without text and metadata). No ids (every one asked for was deleted) gives no hits."""
     import numpy as np
 
-    stacked = np.asarray(vectors, dtype=np.float32)
-    scores = stacked @ np.asarray(embedding, dtype=np.float32)
+    if not len(ids):
+        return []
+    query = np.asarray(embedding, dtype=np.float32)
+    stacked = np.asarray(vectors, dtype=np.float32).reshape(len(ids), query.shape[-1])
+    scores = stacked @ query
     return [
         Hit(id=i, text="", metadata={}, score=float(s), vector=v)
         for i, s, v in zip(ids, scores, stacked, strict=True)

@@ -17,7 +17,6 @@ from careerbot.bot import CareerBot
 from careerbot.errors import (
     BusyError,
     CareerbotError,
-    IndexMissingError,
     IndexStateError,
     QuestionError,
 )
@@ -105,13 +104,9 @@ def api_router(bot: CareerBot, slots: AnswerSlots | None = None) -> APIRouter:
 
     @router.get("/health")
     def health() -> dict[str, Any]:
-        """200 with the chunk count when the index serves; 503 (with what to do) otherwise."""
-        bot.store.refresh_if_changed()
-        if not bot.store.exists():
-            raise IndexMissingError(
-                f"No finished index at {bot.store.location}. Build it with: careerbot ingest"
-            )
-        return {"status": "ok", "chunks": bot.store.count()}
+        """200 ``{status, chunks, keyword_index}`` when questions would be answered (a real
+        retrieval, cached for a second); 503 ``{"error"}`` saying why not and what to do."""
+        return bot.health()
 
     @router.get("/retrieve")
     def retrieve(

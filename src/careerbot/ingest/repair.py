@@ -1,0 +1,54 @@
+"""Repair of a collection whose vectors are missing (its HNSW segment folder deleted or
+damaged) while its texts and metadata are intact in Chroma's SQLite file.
+
+Such a collection still counts every chunk but cannot search or read them
+(:mod:`careerbot.store.probe`). Every stored text is embedded again and written into a fresh
+collection under the same ids, so the record manager, web pages and chunks of sources that
+fail to load today are all kept. Queries fail until the repair finishes, as they did before it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from careerbot.embedding.embedder import Embedder
+from careerbot.errors import IndexCorruptError, IndexMissingError
+from careerbot.ingest.options import IngestOptions
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.probe import check_vectors
+from careerbot.store.schema import TITLE
+
+logger = logging.getLogger(__name__)
+
+
+def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: IngestOptions) -> int:
+    """Rebuild ``store``'s collection from its stored texts when its vectors are missing.
+
+    Returns the chunks embedded again (0 when the vectors were fine, or there is no index).
+    """
+    try:
+        check_vectors(store)
+        return 0
+    except IndexMissingError:
+        return 0
+    except IndexCorruptError as exc:
+        logger.warning("Repairing the index: %s", exc)
+    ids, texts = store.all_texts()
+    metadata = store.stored()
+    if not ids:
+        return 0
+    writer = embedder.for_documents(len(ids))
+    store.drop()
+    progress = options.progress
+    if progress:
+        progress(0, len(ids))
+    step = max(1, options.batch_size)
+    for start in range(0, len(ids), step):
+        part = slice(start, start + step)
+        store.upsert(
+            ids[part], texts[part], [metadata[i] for i in ids[part]], writer.encode(texts[part])
+        )
+        if progress:
+            progress(min(start + step, len(ids)), len(ids))
+    store.mark_complete({str(m.get(TITLE)) for m in metadata.values()})
+    return len(ids)

@@ -1,0 +1,73 @@
+"""A cheap real read of the collection, to tell whether queries would work.
+
+A count says nothing about the vectors: with the HNSW segment's folder gone, Chroma still
+counts every chunk, answers a search with the few vectors its write log still holds, and
+fails to read any other chunk's vector ("Error finding id"). So the probe searches with a
+fixed vector and reads the vectors of a few chunks spread over the collection.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from careerbot.errors import IndexCorruptError, IndexMissingError
+from careerbot.store.chroma import ChunkStore
+
+PROBE_RESULTS = 10
+SAMPLED = 3
+
+REPAIR_HINT = "Repair it with: careerbot ingest"
+
+
+def check_vectors(store: ChunkStore) -> int:
+    """Search and read vectors (again after reopening the database, as another process may
+    have written since this one opened it); returns the chunk count.
+
+    Raises :class:`IndexMissingError` when there is no finished index and
+    :class:`IndexCorruptError` when stored chunks have no vector (``careerbot ingest``
+    repairs that, see :mod:`careerbot.ingest.repair`).
+    """
+    store.refresh_if_changed()
+    if not store.exists():
+        raise IndexMissingError(
+            f"No finished index at {store.location}. Build it with: careerbot ingest"
+        )
+    try:
+        return _probe(store)
+    except IndexCorruptError:
+        if store.settings.chroma_host:
+            raise
+        store.handle.reopen()
+        return _probe(store)
+
+
+def _probe(store: ChunkStore) -> int:
+    collection = store.collection()
+    count = store.count()
+    want = min(PROBE_RESULTS, count)
+    probe: Any = [[1.0 / math.sqrt(store.dimension)] * store.dimension]
+    try:
+        found = store.handle.guard(
+            "searched",
+            lambda: collection.query(query_embeddings=probe, n_results=want, include=["distances"]),
+        )
+        got = len(found["ids"][0])
+        offsets = sorted({0, count // 2, count - 1})[:SAMPLED]
+        for offset in offsets:
+
+            def read(o: int = offset) -> Any:
+                return collection.get(limit=1, offset=o, include=["embeddings"])
+
+            store.handle.guard("read", read)
+    except IndexCorruptError as exc:
+        raise IndexCorruptError(
+            f"The vectors of the index at {store.location} cannot be read ({exc.__cause__}): "
+            f"its vector segment is missing or damaged. {REPAIR_HINT}"
+        ) from exc
+    if got < want:
+        raise IndexCorruptError(
+            f"The index at {store.location} holds {count} chunks but its search finds only "
+            f"{got} of {want}: its vector segment is missing or damaged. {REPAIR_HINT}"
+        )
+    return count

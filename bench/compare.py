@@ -129,6 +129,65 @@ def split_lines(result: dict[str, Any]) -> list[str]:
     return lines
 
 
+def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    """Issue 20's targets against ``results``: (target, measured, verdict)."""
+    out = []
+    for result in results:
+        by = {name.split(": ", 1)[1]: (cb, nv) for name, cb, nv in rows(result)}
+        label = result["label"]
+        cb, nv = by["speed on the same text (1/seconds)"]
+        if cb and nv:
+            out.append(
+                (
+                    f"{label}: ingest >= 3x naive (same text)",
+                    f"{cb / nv:.2f}x",
+                    _verdict(cb / nv >= 3),
+                )
+            )
+        rss = by["peak RSS MB of the ingest"][0]
+        if rss:
+            out.append(
+                (f"{label}: ingest peak RSS <= 800 MB", f"{rss:.0f} MB", _verdict(rss <= 800))
+            )
+        speed = by["chunks/s"][0]
+        if label == "foreign" and speed:
+            out.append(
+                (
+                    "foreign: >= 150 chunks/s",
+                    f"{speed:.1f} (load {loadavg()})",
+                    _verdict(speed >= 150),
+                )
+            )
+    return out
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def bench_step(
+    work: Path, *, quick: bool, copies: int, runs: int, log: Callable[[str], None]
+) -> tuple[list[dict[str, Any]], list[Row], list[str]]:
+    """``python -m bench``'s ``compare`` step: both corpora (``quick``: one copy of ours and two
+    short READMEs), careerbot and naive; (results, table rows, split lines)."""
+    from bench.foreign import foreign_corpus
+    from bench.ingest import bulk_corpus
+    from bench.naive_pipeline import available
+
+    own = bulk_corpus(work / "compare-own", copies) if copies > 1 else REPO / "corpus"
+    foreign = foreign_corpus(
+        work / "compare-foreign", 2 if quick else 72, offset=60 if quick else 0
+    )
+    results = [
+        compare(label, corpus, work, runs=runs, naive=available(), log=log)
+        for label, corpus in (("own", own), ("foreign", foreign))
+    ]
+    lines: list[str] = []
+    for result in results:
+        lines += ["", *split_lines(result)]
+    return results, [row for result in results for row in rows(result)], lines
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter

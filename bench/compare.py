@@ -62,6 +62,8 @@ def probe(pipeline: str, corpus: Path, work: Path) -> dict[str, Any]:
         result: dict[str, Any] = json.loads(out.read().strip().splitlines()[-1])
     result["load_before"], result["load_after"] = before, loadavg()
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # kB on Linux
+    # CPU seconds of the whole child (model load included) move less with the machine's load
+    result["cpu_s"] = usage.ru_utime + usage.ru_stime
     return result
 
 
@@ -108,6 +110,7 @@ def rows(result: dict[str, Any]) -> list[Row]:
             1 / nv_s if nv_s else None,
         ),
         (f"{label}: peak RSS MB of the ingest", med(cb, "peak_rss_mb"), med(nv, "peak_rss_mb")),
+        (f"{label}: CPU seconds, load included (median)", med(cb, "cpu_s"), med(nv, "cpu_s")),
     ]
 
 
@@ -118,7 +121,7 @@ def split_lines(result: dict[str, Any]) -> list[str]:
     total = run["seconds"]
     lines = [
         f"careerbot, {result['label']}: {run['seconds']:.1f} s for {run['chunks']} chunks "
-        f"({run['backend']}), {run['tokens']:,} tokens run as {run['padded_tokens']:,} padded "
+        f"({run['backend']}, torch imported: {run.get('torch_imported')}), {run['tokens']:,} tokens run as {run['padded_tokens']:,} padded "
         f"(load {run['load_before']} before, {run['load_after']} after)",
         "",
         "| part | seconds | share of the ingest |",

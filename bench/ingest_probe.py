@@ -60,7 +60,7 @@ def instrument(clock: Clock, padding: list[tuple[int, int]]) -> None:
     from careerbot.store.chroma import ChunkStore
     from careerbot.store.records import SQLiteRecordManager
 
-    batches = embedder_module.length_batches
+    batches = getattr(embedder_module, "length_batches", None)  # absent before issue 20
 
     def counted(lengths: Any, **kwargs: Any) -> list[list[int]]:
         out = batches(lengths, **kwargs)
@@ -70,12 +70,14 @@ def instrument(clock: Clock, padding: list[tuple[int, int]]) -> None:
             )
         return out
 
-    embedder_module.length_batches = counted  # type: ignore[assignment]
+    if batches is not None:
+        embedder_module.length_batches = counted
     wrap(markdown, "parse_markdown", "read Markdown", clock)
     wrap(plan_module, "chunk_article", CHUNKING, clock)
     wrap(embedder_module.Embedder, "count_tokens", COUNTS, clock)
     for model in (OnnxModel, TorchModel):
-        wrap(model, "token_lengths", "tokenise: lengths to batch by", clock)
+        if hasattr(model, "token_lengths"):
+            wrap(model, "token_lengths", "tokenise: lengths to batch by", clock)
         wrap(model, "encode", MODEL, clock)
     wrap(OnnxModel, "feeds", IDS, clock)
     wrap(ChunkStore, "upsert", "Chroma writes (beside the model)", clock)
@@ -127,6 +129,8 @@ def careerbot(corpus: Path, work: Path) -> dict[str, Any]:
         "chunks": report.chunks,
         "embedded": report.embedded,
         "backend": bot.embedder.for_documents(1 << 30).backend,
+        # one model in memory: torch is only imported when the ingest model is a torch twin
+        "torch_imported": "torch" in sys.modules,
         "tokens": real,
         "padded_tokens": padded,
         "split": split,

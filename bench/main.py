@@ -1,6 +1,8 @@
 """``python -m bench``: careerbot against the naive LangChain pipeline, medians, p95 and ratios.
 
-Figures: model load; cold ingest throughput on the same text; retrieval latency (query
+Figures: model load; cold ingest throughput on the same text, and (step ``compare``, each
+ingest in a child process) on our articles and on installed packages' READMEs with peak RSS
+and where careerbot's time goes (bench/compare.py); retrieval latency (query
 embedding included) at 1k, 10k and 100k chunks (our corpus plus Python-docs distractors, the
 same vectors in both stores); extractive ask latency; app cold start and RSS. Before each step
 the free memory and disk are checked against an estimate, and a step that does not fit is
@@ -18,7 +20,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import coldstart, naive_pipeline
+from bench import coldstart, compare, naive_pipeline
 from bench.common import GB, Budget, machine_info, parse_size, timed
 from bench.distractors import DOCS, backend_of
 from bench.sizes import run_sizes
@@ -30,7 +32,7 @@ from careerbot.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 Row = tuple[str, float | None, float | None]
-STEPS = ("ingest", "sizes", "coldstart")
+STEPS = ("ingest", "compare", "sizes", "coldstart")
 
 
 def log(message: str) -> None:
@@ -208,6 +210,19 @@ def load_naive(skipped: list[str]) -> tuple[Any, float | None]:
     return embeddings, time.perf_counter() - start
 
 
+def run_compare(
+    args: argparse.Namespace, work: Path, result: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The ``compare`` step (both corpora, each ingest in a child process) into ``result``."""
+    if "compare" in args.skip:
+        return []
+    compared, more, result["split"] = compare.bench_step(
+        work, quick=args.quick, copies=args.copies, runs=args.runs, log=log
+    )
+    result["rows"] += more
+    return compared
+
+
 def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     corpus = REPO / "corpus"
     gold = [g.question for g in load_gold(REPO / "eval" / "gold.jsonl")]
@@ -262,6 +277,8 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 log=log,
             )
 
+    compared = run_compare(args, work, result)
+
     sizes_done: list[int] = []
     if "sizes" not in args.skip:
         if not DOCS.is_dir():
@@ -308,7 +325,7 @@ def run(args: argparse.Namespace, work: Path) -> dict[str, Any]:
                 del store
                 nv = coldstart.naive_start(work / "naive-app", cold_q)
             rows += coldstart.rows(cb, nv, len(cold_q))
-    result["targets"] = targets(rows, sizes_done)
+    result["targets"] = targets(rows, sizes_done) + compare.targets(compared)
     return result
 
 
@@ -326,6 +343,8 @@ def main(argv: list[str] | None = None) -> None:
     if result["rows"]:
         print()
         print(table(result["rows"]))
+    for line in result.get("split", []):
+        print(line)
     if result.get("targets"):
         print("\n| target | measured | |\n|---|---|---|")
         for target, measured, verdict in result["targets"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bench import naive_pipeline
 from bench.common import Budget
 from bench.distractors import DOCS
 from tests.conftest import REPO
@@ -43,7 +45,7 @@ def run_bench(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[s
 @pytest.mark.slow  # several seconds: a throwaway index, a subprocess or a kernel
 def test_a_size_that_does_not_fit_is_skipped_with_what_it_needs(tmp_path: Path) -> None:
     proc, result = run_bench(
-        tmp_path, "--sizes", "100k", "--skip", "ingest,coldstart", "--budget-gb", "2"
+        tmp_path, "--sizes", "100k", "--skip", "ingest,compare,coldstart", "--budget-gb", "2"
     )
     assert "skipped 100k: needs ~2.50 GB of free memory" in proc.stdout
     assert result["sizes_measured"] == []
@@ -71,3 +73,48 @@ def test_a_quick_run_measures_every_figure(tmp_path: Path) -> None:
     assert 100 < figures["peak RSS MB (VmHWM)"] < 10_000
     assert "| figure" in proc.stdout and "cb/naive" in proc.stdout
     assert {t[0] for t in result["targets"]} >= {"app ready <= 5 s", "ingest >= 100 chunks/s"}
+
+
+def test_the_foreign_corpus_is_installed_readmes_as_articles_with_sections(
+    tmp_path: Path,
+) -> None:
+    from bench.foreign import foreign_corpus, installed_readmes
+    from careerbot.sources import load_corpus
+
+    readmes = installed_readmes()
+    assert readmes and "careerbot" not in {r.name.lower() for r in readmes}
+    assert [len(r.text) for r in readmes] == sorted((len(r.text) for r in readmes), reverse=True)
+    corpus = load_corpus(foreign_corpus(tmp_path / "c", 3, offset=1))
+    assert not corpus.errors
+    assert [a.slug for a in corpus.articles] == sorted(
+        re.sub(r"[^a-z0-9]+", "-", r.name.lower()).strip("-") for r in readmes[1:4]
+    )
+    assert all(a.sections for a in corpus.articles)
+
+
+@pytest.mark.slow  # four cold ingests in child processes, two of them the naive pipeline
+def test_compare_measures_both_corpora_with_rss_and_the_split(tmp_path: Path) -> None:
+    out = tmp_path / "compare.json"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO / "src"), str(REPO)])
+    args = ["--corpus", "own,foreign", "--copies", "1", "--limit", "2", "--offset", "60"]
+    proc = subprocess.run(
+        [sys.executable, "bench/compare.py", *args, "--runs", "1", "--json", str(out)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    results = {r["label"]: r for r in json.loads(out.read_text())}
+    assert set(results) == {"own", "foreign"}
+    for result in results.values():
+        (run,) = result["careerbot"]
+        assert run["chunks"] > 0 and run["seconds"] > 0 and 100 < run["peak_rss_mb"] < 10_000
+        assert run["split"]["model (run and pooling)"] > 0
+        assert run["padded_tokens"] >= run["tokens"] > 0
+        if naive_pipeline.available():
+            assert result["naive"][0]["chunks"] > 0
+    assert "foreign: peak RSS MB of the ingest" in proc.stdout
+    assert "| model (run and pooling) |" in proc.stdout

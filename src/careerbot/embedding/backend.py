@@ -29,3 +29,8 @@ class EmbeddingModel(Protocol):
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""
         ...
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens each of ``texts`` takes in a batch: special tokens included, truncated to
+        the window (what it costs the model, to batch texts of one length together)."""
+        ...

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from careerbot.embedding.backend import Backend, EmbeddingModel
+from careerbot.embedding.batching import length_batches
 from careerbot.embedding.cpu import native_bf16
 from careerbot.embedding.runtime_env import prepare
 from careerbot.embedding.torch_backend import TorchModel
@@ -191,23 +192,26 @@ class Embedder:
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> np.ndarray:
-        """Embed ``texts`` as a float32 array of unit vectors; ``on_batch(n)`` after each batch."""
+        """Embed ``texts`` as a float32 array of unit vectors; ``on_batch(n)`` after each batch.
+
+        Texts are batched by token count (:func:`~careerbot.embedding.batching.length_batches`:
+        at most ``batch_size`` texts and :data:`~careerbot.embedding.batching.BATCH_TOKENS`
+        padded tokens a batch), and the vectors come back in the caller's order."""
         import numpy as np
 
-        # Longest first, so each batch holds texts of about one length and pads little; the
-        # vectors come back in the caller's order.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            batch = [texts[i] for i in order[start : start + self.batch_size]]
-            out.append(self.model.encode(batch))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        lengths = self.model.token_lengths(texts)
+        vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for batch in length_batches(lengths, max_texts=self.batch_size):
+            vectors[batch] = self.model.encode([texts[i] for i in batch])
             if on_batch is not None:
                 on_batch(len(batch))
-        if not out:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        vectors = np.empty((len(texts), out[0].shape[1]), dtype=np.float32)
-        vectors[order] = np.vstack(out)
         return vectors
+
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens each of ``texts`` takes in a batch (truncated to the window)."""
+        return self.model.token_lengths(texts)
 
 
 def load_model(

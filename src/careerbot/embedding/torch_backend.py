@@ -60,6 +60,11 @@ class TorchModel:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""
         return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens each text takes in a batch (special tokens included, truncated)."""
+        ids = self.model.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        return [min(len(i), self.max_tokens) for i in ids]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors for one batch of ``texts`` (float32)."""
         import numpy as np

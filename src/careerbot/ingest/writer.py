@@ -5,11 +5,17 @@ cleanup for a whole-folder run, ``scoped_full`` otherwise. :class:`ChunkVectorSt
 LangChain ``VectorStore`` it writes through. Embedding happens there, so this is where unchanged text is caught: a chunk whose text (content
 hash) is already stored reuses the stored vector, even when its metadata (a date, a link) moved
 it to a new key. ``embedded`` counts the texts that really went through the model.
+
+Each batch is written to Chroma on a worker thread while the next one is embedded (at most one
+write in flight; :meth:`ChunkVectorStore.flush` waits for it and raises what it raised).
+``index()`` may record a batch before its write lands; a killed run is safe all the same,
+since :func:`write` first forgets records of chunks the store lacks.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -47,6 +53,9 @@ class ChunkVectorStore(VectorStore):
         self.on_write = on_write
         self.embedded = 0
         self.deleted: set[str] = set()
+        self._fresh: dict[str, np.ndarray] = {}  # embedded this run, maybe not yet written
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future[None] | None = None
 
     @property
     def embeddings(self) -> Embeddings:
@@ -59,23 +68,50 @@ class ChunkVectorStore(VectorStore):
         """Write documents (``page_content`` is the text to embed), reusing stored vectors."""
         ids = ids or [str(d.id) for d in documents]
         hashes = [str(d.metadata[CONTENT_HASH]) for d in documents]
-        vectors = self.store.vectors_for(hashes) if self.reuse_vectors else {}
+        vectors = {h: self._fresh[h] for h in hashes if h in self._fresh}
+        if self.reuse_vectors:
+            vectors |= self.store.vectors_for(h for h in hashes if h not in vectors)
         todo = {
             h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors
         }
         if todo:
             fresh = self.embedder.encode(list(todo.values()))
+            self._fresh.update(zip(todo, fresh, strict=True))
             vectors.update(zip(todo, fresh, strict=True))
             self.embedded += len(todo)
-        self.store.upsert(
-            ids,
+        rows = (
+            list(ids),
             [d.page_content for d in documents],
             [dict(d.metadata) for d in documents],
             np.stack([vectors[h] for h in hashes]),
         )
-        if self.on_write:
-            self.on_write(len(documents))
+        self.flush()  # the previous write, which ran while this batch was embedded
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="careerbot-write")
+        self._pending = self._pool.submit(self._upsert, *rows)
         return ids
+
+    def _upsert(
+        self, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]], vectors: Any
+    ) -> None:
+        self.store.upsert(ids, texts, metadatas, vectors)
+        if self.on_write:
+            self.on_write(len(ids))
+
+    def flush(self) -> None:
+        """Wait for the write in flight, raising what it raised."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        """Wait for the write in flight (raising what it raised) and stop the worker."""
+        try:
+            self.flush()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
 
     def add_texts(
         self,
@@ -92,13 +128,15 @@ class ChunkVectorStore(VectorStore):
         return self.add_documents(docs, ids=ids)
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
-        """Remove documents by id."""
+        """Remove documents by id (after the write in flight)."""
+        self.flush()
         self.store.delete(ids or [])
         self.deleted.update(ids or [])
         return True
 
     def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
         """The ``k`` chunks nearest to ``query``."""
+        self.flush()
         hits = self.store.query(self.embedder.encode([query])[0], k)
         return [Document(page_content=h.text, metadata=h.metadata, id=h.id) for h in hits]
 
@@ -167,9 +205,11 @@ def write(
 
     if progress:
         progress(0, total)
-    writer = ChunkVectorStore(
-        store, embedder.for_documents(total), reuse_vectors=not plan.rebuild, on_write=on_write
-    )
+    embedder = embedder.for_documents(total)
+    writer = ChunkVectorStore(store, embedder, reuse_vectors=not plan.rebuild, on_write=on_write)
+    # Each write batch is embedded as padded batches: texts of one token length waste nothing.
+    lengths = embedder.token_lengths([d.page_content for d in docs])
+    docs = [docs[i] for i in sorted(range(len(docs)), key=lambda i: lengths[i])]
     records = SQLiteRecordManager.for_collection(store.settings, store.name)
     try:
         # Records must not claim chunks the store lacks (a replaced or lost collection), or
@@ -177,8 +217,7 @@ def write(
         present = set() if plan.rebuild else stored_ids
         records.delete_keys([k for k in records.list_keys() if k not in present])
         langchain_index(
-            # Each write batch is embedded as padded batches; texts of one length waste nothing.
-            sorted(docs, key=lambda d: len(d.page_content)),
+            docs,
             records,
             writer,
             cleanup="full" if plan.scope.whole else "scoped_full",
@@ -186,8 +225,12 @@ def write(
             batch_size=options.batch_size,
             key_encoder=record_key,
         )
+        writer.close()  # every batch written before the sweep
         store.delete(plan.sweep)
         records.delete_keys(list(plan.sweep))
     finally:
-        records.close()
+        try:
+            writer.close()  # a write in flight lands (or fails) before the run ends
+        finally:
+            records.close()
     return Written(writer.embedded, len(writer.deleted | (set(plan.sweep) & stored_ids)))

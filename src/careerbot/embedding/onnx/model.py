@@ -87,6 +87,11 @@ class OnnxModel:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""
         return len(self._counter.encode(text, add_special_tokens=True).ids)
 
+    def token_lengths(self, texts: Sequence[str]) -> list[int]:
+        """Tokens each text takes in a batch (special tokens included, truncated)."""
+        encodings = self._counter.encode_batch(list(texts), add_special_tokens=True)
+        return [min(len(e.ids), self.max_tokens) for e in encodings]
+
     def feeds(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         """The model inputs for one batch of ``texts``: tokenised, truncated to the window and
         padded to the longest (``attention_mask`` marks the real tokens)."""

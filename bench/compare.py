@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> None:
                 raise SystemExit(f"--corpus takes own and/or foreign, not {label!r}")
             naive = not args.no_naive and available()
             results.append(compare(label, corpus, work, runs=args.runs, naive=naive, log=log))
-    from bench.main import table
+    from bench.summary import table
 
     print("machine:")
     for key, value in machine_info().items():

@@ -158,14 +158,15 @@ def readers(work: Path, embedder: Embedder) -> Iterator[Readers]:
         r.stop()
 
 
-def killed_ingest(env: dict[str, str], *, until: object) -> int:
-    """A real ``careerbot ingest``, SIGKILLed once ``until()`` is true."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "careerbot", "ingest", "--json"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def killed_ingest(env: dict[str, str], log: Path, *, until: object) -> int:
+    """A real ``careerbot ingest``, SIGKILLed once ``until()`` is true (its stderr in ``log``)."""
+    with log.open("w") as errors:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "careerbot", "ingest", "--json"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
     deadline = time.monotonic() + 240
     while proc.poll() is None and time.monotonic() < deadline:
         if until():  # type: ignore[operator]
@@ -199,7 +200,9 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
         "finishing": deleting,
     }
     for name, until in points.items():
-        assert killed_ingest(env, until=until) == -signal.SIGKILL, f"{name}: not killed"
+        log = work / f"{name}.log"
+        code = killed_ingest(env, log, until=until)
+        assert code == -signal.SIGKILL, f"{name}: not killed ({code}): {log.read_text()}"
         # A restarted reader answers too, its keyword index in step with what is stored.
         forget_cached_clients()
         restarted = CareerBot(

@@ -27,7 +27,7 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
     Returns the chunks embedded again (0 when the vectors were fine, or there is no index).
     """
     try:
-        check_vectors(store)
+        check_vectors(store, thorough=True)
         return 0
     except IndexMissingError:
         return 0

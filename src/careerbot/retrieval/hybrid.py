@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from careerbot.embedding.embedder import Embedder
+from careerbot.errors import IndexCorruptError
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
@@ -104,7 +105,12 @@ class Retriever:
             # The keyword side keeps to the filter too: only chunks it lets through compete.
             among = self.store.ids(where) if where else None
             extra = [i for i, _ in lex.top(want, among) if i not in hits]
-            found = self.store.hits(extra, vector, where)
+            try:
+                found = self.store.hits(extra, vector, where)
+            except IndexCorruptError:
+                # Chunks another process is writing: in SQLite (so in a rebuilt keyword
+                # index) before this process's open vector index has them. Dense hits only.
+                found = []
             if where is None and len(found) < len(extra):
                 self.lexical.out_of_step()  # it points at deleted chunks: rebuild it
             hits.update((h.id, h) for h in found)

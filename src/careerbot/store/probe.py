@@ -20,9 +20,9 @@ SAMPLED = 3
 REPAIR_HINT = "Repair it with: careerbot ingest"
 
 
-def check_vectors(store: ChunkStore) -> int:
-    """Search and read vectors (again after reopening the database, as another process may
-    have written since this one opened it); returns the chunk count.
+def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
+    """Search with a fixed vector; ``thorough`` (an ingest, under the ingest lock) also reads
+    the vectors of a few chunks, again after reopening the database; returns the chunk count.
 
     Raises :class:`IndexMissingError` when there is no finished index and
     :class:`IndexCorruptError` when stored chunks have no vector (``careerbot ingest``
@@ -33,16 +33,21 @@ def check_vectors(store: ChunkStore) -> int:
         raise IndexMissingError(
             f"No finished index at {store.location}. Build it with: careerbot ingest"
         )
+    if not thorough:
+        # A serving process must not reopen the database while another process may be
+        # writing (a fresh client mid-ingest broke that ingest's writes), nor read vectors that
+        # process added and its own open index has not seen: it searches only.
+        return _probe(store, sample=False)
     try:
-        return _probe(store)
+        return _probe(store, sample=True)
     except IndexCorruptError:
         if store.settings.chroma_host:
             raise
         store.handle.reopen()
-        return _probe(store)
+        return _probe(store, sample=True)
 
 
-def _probe(store: ChunkStore) -> int:
+def _probe(store: ChunkStore, *, sample: bool) -> int:
     collection = store.collection()
     count = store.count()
     want = min(PROBE_RESULTS, count)
@@ -53,7 +58,7 @@ def _probe(store: ChunkStore) -> int:
             lambda: collection.query(query_embeddings=probe, n_results=want, include=["distances"]),
         )
         got = len(found["ids"][0])
-        offsets = sorted({0, count // 2, count - 1})[:SAMPLED]
+        offsets = sorted({0, count // 2, count - 1})[:SAMPLED] if sample else []
         for offset in offsets:
 
             def read(o: int = offset) -> Any:

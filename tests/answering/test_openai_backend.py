@@ -41,13 +41,14 @@ def answerer_for(settings: Settings, embedder: Embedder) -> LLMAnswerer:
     return answerer
 
 
-def test_the_real_server_streams_tokens_then_the_verified_answer(
+def test_the_real_server_streams_checked_sentences_then_the_verified_answer(
     llama_server: LlamaServer, embedder: Embedder, shared_bot: CareerBot
 ) -> None:
     answerer = answerer_for(llama_server.settings(), embedder)
     pieces, answer = collect(answerer.stream(QUESTION, shared_bot.retrieve(QUESTION)))
-    assert len(pieces) > 3
     assert answer.backend in {"openai", "extractive"} and answer.text
+    if answer.backend == "openai":  # checked sentences streamed: the start of the answer
+        assert pieces and answer.text.startswith("".join(pieces))
     if answer.backend == "extractive":
         assert "could not answer (its answer cited none" in answer.notice
     assert_markers_backed(answer)

@@ -11,6 +11,7 @@ import pytest
 
 from careerbot.embedding.embedder import Embedder, bundled_model_path
 from careerbot.embedding.onnx.model import OnnxModel
+from careerbot.embedding.onnx.quantize import int8_reduce_range
 from careerbot.embedding.onnx.smoothing import (
     Int8Recipe,
     activation_ranges,
@@ -118,7 +119,8 @@ def test_the_int8_export_is_smoothed_mixed_and_close_to_fp32(
     assert sum(op in ("MatMulInteger", "QAttention") for op in ops.values()) == 22
     reference = Embedder(backend="onnx", cache_dir=model_cache)
     cosines = (int8.encode(texts) * reference.encode(texts)).sum(axis=1)
-    # measured 0.9988 mean, 0.9982 min on this corpus; smoothed without fp32 groups gave
-    # 0.998 / 0.996, unsmoothed 0.994 / 0.984
-    assert float(cosines.mean()) > 0.998
+    # measured 0.9988 mean, 0.9982 min on this corpus with VNNI; smoothed without fp32 groups
+    # gave 0.998 / 0.996, unsmoothed 0.994 / 0.984. Without VNNI (AVX2 only) the weights keep
+    # 7 bits (reduce_range, against overflow): 0.9977 mean measured on an AMD EPYC.
+    assert float(cosines.mean()) > (0.997 if int8_reduce_range() else 0.998)
     assert float(cosines.min()) > 0.996

@@ -143,7 +143,7 @@ def _app(bot: CareerBot):  # noqa: ANN202 - the FastAPI app, without gradio's ch
     from careerbot.web.api import add_error_handler, api_router
 
     app = FastAPI()
-    add_error_handler(app)
+    add_error_handler(app, bot.settings.data_dir)
     app.include_router(api_router(bot))
     return app
 

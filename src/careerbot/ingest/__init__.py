@@ -6,13 +6,13 @@ the collection holds, writes through ``langchain_core.indexing.index`` with the 
 and returns an :class:`IngestReport`.
 """
 
-from careerbot.ingest.lock import ingest_lock
 from careerbot.ingest.options import IngestOptions, ProgressCallback, Sources
 from careerbot.ingest.plan import Plan, corpus_chunks, make_plan
 from careerbot.ingest.report import ArticleCounts, Change, IngestReport, Kind
 from careerbot.ingest.run import ingest, ingest_corpus, ingest_sources
 from careerbot.ingest.scope import Scope, gather
 from careerbot.ingest.writer import ChunkVectorStore, chunk_documents, record_key
+from careerbot.store.writer_lock import ingest_lock
 
 __all__ = [
     "ArticleCounts",

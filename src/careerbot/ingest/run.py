@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.ingest.lock import ingest_lock
 from careerbot.ingest.options import IngestOptions, ProgressCallback, Sources
 from careerbot.ingest.plan import Plan, make_plan
 from careerbot.ingest.repair import repair_missing_vectors
@@ -33,6 +32,7 @@ from careerbot.sources.web import Fetcher
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.environment import storage_errors
 from careerbot.store.schema import stored_chunk
+from careerbot.store.writer_lock import ingest_lock
 
 __all__ = ["ingest", "ingest_corpus", "ingest_sources", "report"]
 

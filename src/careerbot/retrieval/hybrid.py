@@ -85,6 +85,21 @@ class Retriever:
         self, query: str, vector: np.ndarray, k: int, *, where: dict[str, Any] | None = None
     ) -> list[Passage]:
         """:meth:`search` with the query already embedded as ``vector``."""
+        found, wanted = self._search_once(query, vector, k, where)
+        if len(found) < wanted:
+            # The winners are gone from under this process's open index: another process
+            # deleted them and stamped nothing (an ingest killed while finishing). Once more,
+            # on a fresh view of the database.
+            with self.store.handle.reopened_if_idle() as fresh:
+                if fresh:
+                    found, _ = self._search_once(query, vector, k, where)
+        return found
+
+    def _search_once(
+        self, query: str, vector: np.ndarray, k: int, where: dict[str, Any] | None
+    ) -> tuple[list[Passage], int]:
+        """The passages found, and how many winners the search had before their contents
+        were read (more than the passages when chunks were deleted under it)."""
         mode = self.settings.retrieval_mode
         want = k * OVERFETCH
         # Candidates are ranked on ids, scores and vectors; only the k winners' text and
@@ -130,7 +145,7 @@ class Retriever:
             ranked = mmr(ranked, k, self.settings.mmr_lambda)
         scores = {h.id: s for h, s in ranked[:k]}
         winners = self.store.with_contents([h for h, _ in ranked[:k]])
-        return [self._passage(h, scores[h.id]) for h in winners]
+        return [self._passage(h, scores[h.id]) for h in winners], len(scores)
 
     def _query_vector(self, query: str, context: str | None) -> np.ndarray:
         if not context:

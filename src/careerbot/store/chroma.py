@@ -2,10 +2,9 @@
 a ``chroma run`` server.
 
 It stores chunks with their metadata, answers nearest-neighbour queries, and reports what it
-already holds so ingest can skip unchanged work. The connection and the collection's lifecycle
-are :class:`~careerbot.store.collection.CollectionHandle`'s; the stamp and titles files beside
-it are :class:`~careerbot.store.sidecar.Sidecar`'s. Every read and write goes through the
-handle's error translation.
+holds so ingest can skip unchanged work. The connection and the collection's lifecycle are
+:class:`~careerbot.store.collection.CollectionHandle`'s (every read and write goes through its
+error translation); the stamp and titles files are :class:`~careerbot.store.sidecar.Sidecar`'s.
 """
 
 from __future__ import annotations
@@ -26,8 +25,7 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
     from chromadb.api.types import GetResult, Include
 
-# Rows per read when reading the whole collection: one get of ~100k rows exceeds SQLite's
-# variable limit inside Chroma.
+# Rows per read of the whole collection (one get of ~100k rows passes SQLite's variable limit).
 READ_PAGE_ROWS = 5000
 # Content hashes per lookup of stored vectors.
 HASHES_PER_READ = 500
@@ -44,8 +42,7 @@ class ChunkStore:
         self.name = self.handle.name
         self.sidecar = Sidecar(settings.data_dir, self.name)
         self._stamp = self.sidecar.read_stamp()
-        # Chroma's count() scans the collection (~25 ms at 100k chunks), so queries read it
-        # once per ingest: (stamp, count), dropped by every write and reopen.
+        # (stamp, count): count() scans (~25 ms at 100k), so read once per ingest and reopen.
         self._counted: tuple[str, int] | None = None
 
     @property

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
 from careerbot.settings import Settings
 from careerbot.store.environment import environment_error
+from careerbot.store.writer_lock import no_ingest
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -82,6 +85,7 @@ class CollectionHandle:
         self.dimension = dimension
         self.name = collection_name(settings, model_name, dimension)
         self._lock = threading.RLock()
+        self._reopened = -1e9  # monotonic time of the last reopen_if_idle
         # Connected on first use: an embedded database is created (its folder made) only by a
         # write, so opening a bot where there is no index leaves nothing behind.
         self._connected: ClientAPI | None = None
@@ -233,6 +237,24 @@ class CollectionHandle:
             forget_cached_clients()
             self._connected = None
             self._collection = None
+
+    @contextmanager
+    def reopened_if_idle(self, *, min_interval: float = 1.0) -> Iterator[bool]:
+        """Reopen the embedded database when no ingest is writing to it (and it was not
+        reopened in the last ``min_interval`` seconds); yields whether it reopened, and no
+        ingest starts until the block ends, so a read in it sees a settled database.
+
+        For a view gone stale without a new stamp: an ingest killed after its deletes, before
+        it stamped the index, leaves readers searching vectors that are gone."""
+        now = time.monotonic()
+        if self.settings.chroma_host or now - self._reopened < min_interval:
+            yield False
+            return
+        with no_ingest(self.settings.data_dir) as idle:
+            if idle:
+                self._reopened = now
+                self.reopen()
+            yield idle
 
     def drop(self) -> None:
         """Delete the whole collection."""

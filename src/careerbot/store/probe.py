@@ -13,6 +13,7 @@ from typing import Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.writer_lock import ingest_running
 
 PROBE_RESULTS = 10
 SAMPLED = 3
@@ -21,8 +22,9 @@ REPAIR_HINT = "Repair it with: careerbot ingest"
 
 
 def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
-    """Search with a fixed vector; ``thorough`` (an ingest, under the ingest lock) also reads
-    the vectors of a few chunks, again after reopening the database; returns the chunk count.
+    """Search with a fixed vector and read the vectors of a few chunks (only search while
+    another process is ingesting), again on a fresh view of the database when they cannot be
+    read; ``thorough`` is an ingest's own check, under its lock. Returns the chunk count.
 
     Raises :class:`IndexMissingError` when there is no finished index and
     :class:`IndexCorruptError` when stored chunks have no vector (``careerbot ingest``
@@ -33,9 +35,10 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
         raise IndexMissingError(
             f"No finished index at {store.location}. Build it with: careerbot ingest"
         )
-    if not thorough:
-        # A serving process must not reopen the database while another process may be
-        # writing (a fresh client mid-ingest broke that ingest's writes), nor read vectors that
+    serving = not thorough and not store.settings.chroma_host
+    if serving and ingest_running(store.settings.data_dir):
+        # A serving process must not reopen the database while another process is writing
+        # (a fresh client mid-ingest broke that ingest's writes), nor read vectors that
         # process added and its own open index has not seen: it searches only.
         return _probe(store, sample=False)
     try:
@@ -43,8 +46,15 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
     except IndexCorruptError:
         if store.settings.chroma_host:
             raise
-        store.handle.reopen()
-        return _probe(store, sample=True)
+        # The vectors may be fine and this view stale (an ingest killed before it stamped the
+        # index): look again on a fresh view before calling them missing.
+        if thorough:
+            store.handle.reopen()
+            return _probe(store, sample=True)
+        with store.handle.reopened_if_idle() as fresh:
+            if not fresh:
+                raise
+            return _probe(store, sample=True)
 
 
 def _probe(store: ChunkStore, *, sample: bool) -> int:

@@ -1,0 +1,62 @@
+"""A reader whose view of the embedded database went stale without a new stamp (an ingest
+killed after its deletes, before it stamped the index) reopens it, but never while an ingest
+is writing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+
+from careerbot.bot import CareerBot
+from careerbot.embedding.embedder import Embedder
+from careerbot.ingest.run import ingest
+from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
+from careerbot.store.writer_lock import ingest_lock, ingest_running
+from tests.conftest import CORPUS
+
+# Another process replaces every chunk (same vectors, new ids) and stamps nothing.
+REPLACE = """
+import sys, chromadb
+client = chromadb.PersistentClient(path=sys.argv[1], settings=chromadb.Settings(anonymized_telemetry=False))
+col = client.get_collection(sys.argv[2])
+got = col.get(include=["embeddings", "documents", "metadatas"])
+col.delete(ids=got["ids"])
+col.add(ids=[i + "~new" for i in got["ids"]], embeddings=got["embeddings"],
+        documents=got["documents"], metadatas=got["metadatas"])
+"""
+
+
+def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
+    settings: Settings, embedder: Embedder
+) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    bot = CareerBot(settings, embedder=embedder, build_if_missing=False)
+    question = "Which cloud certification should I get first?"
+    assert len(bot.retrieve(question, k=5)) == 5
+    stamp = store.sidecar.read_stamp()
+    subprocess.run(
+        [sys.executable, "-c", REPLACE, str(settings.chroma_path), store.name],
+        check=True,
+        timeout=120,
+    )
+    assert store.sidecar.read_stamp() == stamp  # nothing told the reader
+    found = bot.retrieve(question, k=5)
+    assert len(found) == 5, found
+
+
+def test_ingest_running_sees_the_lock_and_an_ingest_waits_out_a_check(settings: Settings) -> None:
+    data = settings.data_dir
+    assert not ingest_running(data)
+    with ingest_lock(data):
+        assert ingest_running(data)
+    assert not ingest_running(data)
+    # A reader's check holds the lock shared for a moment; an ingest starting then still runs.
+    checks = threading.Thread(target=lambda: [ingest_running(data) for _ in range(2000)])
+    checks.start()
+    for _ in range(20):
+        with ingest_lock(data):
+            pass
+    checks.join()

@@ -13,7 +13,7 @@ from typing import Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.writer_lock import ingest_running
+from careerbot.store.writer_lock import no_ingest
 
 PROBE_RESULTS = 10
 SAMPLED = 3
@@ -35,25 +35,27 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
         raise IndexMissingError(
             f"No finished index at {store.location}. Build it with: careerbot ingest"
         )
-    serving = not thorough and not store.settings.chroma_host
-    if serving and ingest_running(store.settings.data_dir):
-        # A serving process must not reopen the database while another process is writing
-        # (a fresh client mid-ingest broke that ingest's writes), nor read vectors that
-        # process added and its own open index has not seen: it searches only.
-        return _probe(store, sample=False)
-    try:
-        return _probe(store, sample=True)
-    except IndexCorruptError:
-        if store.settings.chroma_host:
-            raise
-        # The vectors may be fine and this view stale (an ingest killed before it stamped the
-        # index): look again on a fresh view before calling them missing.
-        if thorough:
+    if thorough or store.settings.chroma_host:
+        try:
+            return _probe(store, sample=True)
+        except IndexCorruptError:
+            if store.settings.chroma_host:
+                raise
             store.handle.reopen()
             return _probe(store, sample=True)
-        with store.handle.reopened_if_idle() as fresh:
-            if not fresh:
-                raise
+    with no_ingest(store.settings.data_dir) as idle:
+        if not idle:
+            # While another process ingests, a serving process reads no vectors (reads beside
+            # its writes failed as "malformed") and does not reopen the database (a fresh
+            # client mid-ingest broke that ingest's writes): it searches only.
+            return _probe(store, sample=False)
+        # No ingest starts until this block ends.
+        try:
+            return _probe(store, sample=True)
+        except IndexCorruptError:
+            # The vectors may be fine and this view stale (an ingest killed before it stamped
+            # the index): look again on a fresh view before calling them missing.
+            store.handle.reopen()
             return _probe(store, sample=True)
 
 

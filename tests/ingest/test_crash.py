@@ -4,7 +4,6 @@ ingest finishes the job with nothing duplicated or lost."""
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import signal
 import sqlite3
@@ -21,26 +20,10 @@ from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.collection import forget_cached_clients
-from tests.conftest import CORPUS
+from tests.corpora import copied_corpus
 
 pytestmark = pytest.mark.slow
 COPIES = 6
-
-
-def bulk_corpus(root: Path, marker: str) -> Path:
-    """The corpus six times over (distinct slugs and urls), every paragraph tagged with ``marker``."""
-    if root.exists():
-        shutil.rmtree(root)
-    root.mkdir(parents=True)
-    for n in range(COPIES):
-        for src in CORPUS.glob("*.md"):
-            text = src.read_text()
-            text = re.sub(r"^slug: (.+)$", rf"slug: \1-{n}", text, count=1, flags=re.M)
-            text = re.sub(r"^url: (.+)$", rf"url: \1-{n}", text, count=1, flags=re.M)
-            text = re.sub(r'^(title: ".*)"$', rf'\1 ({n})"', text, count=1, flags=re.M)
-            text = re.sub(r"\n\n([A-Z][^\n#-][^\n]+)", rf"\n\n{marker} \1", text)
-            (root / f"{src.stem}-{n}.md").write_text(text)
-    return root
 
 
 def open_store(settings: Settings, embedder: Embedder) -> ChunkStore:
@@ -86,7 +69,7 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
     env = {**os.environ, "CAREERBOT_DATA_DIR": str(data), "CAREERBOT_INDEX_BATCH_SIZE": "16"}
 
     # 1. Killed during the very first build: nothing serves yet, the next run completes it.
-    v1 = bulk_corpus(tmp_path / "v1", "Note:")
+    v1 = copied_corpus(tmp_path / "v1", COPIES, "Note:")
     records = data / "records.sqlite3"
     assert killed_ingest(v1, env, records, kill_at=32) == -signal.SIGKILL
     store = open_store(settings, embedder)
@@ -99,7 +82,7 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
     assert first.embedded < first.chunks  # what the killed run wrote was reused
 
     # 2. Killed at several points of a run that changes every section.
-    v2 = bulk_corpus(tmp_path / "v2", "Update:")
+    v2 = copied_corpus(tmp_path / "v2", COPIES, "Update:")
     (v2 / f"junior-developer-gap-2026-{COPIES - 1}.md").unlink()
     v2_keys = v1_keys - {
         k for k in v1_keys if k.startswith(f"junior-developer-gap-2026-{COPIES - 1}#")

@@ -27,7 +27,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexStateError
 from careerbot.settings import Settings
 from careerbot.store.collection import forget_cached_clients
-from tests.conftest import CORPUS
+from tests.corpora import copied_corpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # one 1480-chunk embedding
 COPIES = 40  # 200 articles, 1480 chunks: past Chroma's HNSW sync threshold (1000)
@@ -36,20 +36,6 @@ QUESTIONS = (
     "Does an ML engineer earn more than a data scientist?",
     "How do junior developers get hired in 2026?",
 )
-
-
-def bulk_corpus(root: Path) -> Path:
-    """The corpus ``COPIES`` times over: distinct slugs, urls, titles and text."""
-    root.mkdir(parents=True)
-    for n in range(COPIES):
-        for src in CORPUS.glob("*.md"):
-            text = src.read_text()
-            text = re.sub(r"^slug: (.+)$", rf"slug: \1-{n}", text, count=1, flags=re.M)
-            text = re.sub(r"^url: (.+)$", rf"url: \1-{n}", text, count=1, flags=re.M)
-            text = re.sub(r'^(title: ".*)"$', rf'\1 ({n})"', text, count=1, flags=re.M)
-            text = re.sub(r"\n\n([A-Z][^\n#-][^\n]+)", rf"\n\n(Copy {n}.) \1", text)
-            (root / f"{src.stem}-{n}.md").write_text(text)
-    return root
 
 
 def redate(corpus: Path, day: str) -> None:
@@ -64,7 +50,7 @@ def redate(corpus: Path, day: str) -> None:
 def base(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_cache: Path) -> Path:
     """A folder with ``corpus/`` and ``data/`` (its finished index), built once."""
     root = tmp_path_factory.mktemp("faults-base")
-    corpus = bulk_corpus(root / "corpus")
+    corpus = copied_corpus(root / "corpus", COPIES)
     settings = Settings(data_dir=root / "data", corpus_dir=corpus, model_cache_dir=model_cache)
     bot = CareerBot(settings, embedder=embedder)
     assert bot.store.count() == 37 * COPIES

@@ -13,7 +13,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.writer_lock import ingest_lock, ingest_running
+from careerbot.store.writer_lock import ingest_lock, no_ingest
 from tests.conftest import CORPUS
 
 # Another process replaces every chunk (same vectors, new ids) and stamps nothing.
@@ -47,14 +47,19 @@ def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
     assert len(found) == 5, found
 
 
-def test_ingest_running_sees_the_lock_and_an_ingest_waits_out_a_check(settings: Settings) -> None:
+def test_no_ingest_sees_the_lock_and_an_ingest_waits_out_a_reader(settings: Settings) -> None:
     data = settings.data_dir
-    assert not ingest_running(data)
+
+    def idle() -> bool:
+        with no_ingest(data) as free:
+            return free
+
+    assert idle()
     with ingest_lock(data):
-        assert ingest_running(data)
-    assert not ingest_running(data)
-    # A reader's check holds the lock shared for a moment; an ingest starting then still runs.
-    checks = threading.Thread(target=lambda: [ingest_running(data) for _ in range(2000)])
+        assert not idle()
+    assert idle()
+    # A reader holds the lock shared for a moment; an ingest starting then still runs.
+    checks = threading.Thread(target=lambda: [idle() for _ in range(2000)])
     checks.start()
     for _ in range(20):
         with ingest_lock(data):

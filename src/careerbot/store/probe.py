@@ -9,6 +9,7 @@ fixed vector and reads the vectors of a few chunks spread over the collection.
 from __future__ import annotations
 
 import math
+from contextlib import nullcontext
 from typing import Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError
@@ -35,21 +36,16 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
         raise IndexMissingError(
             f"No finished index at {store.location}. Build it with: careerbot ingest"
         )
-    if thorough or store.settings.chroma_host:
-        try:
-            return _probe(store, sample=True)
-        except IndexCorruptError:
-            if store.settings.chroma_host:
-                raise
-            store.handle.reopen()
-            return _probe(store, sample=True)
-    with no_ingest(store.settings.data_dir) as idle:
+    if store.settings.chroma_host:
+        return _probe(store, sample=True)  # the server's view is the only one: no reopening
+    # An ingest's own check runs under its lock; a serving process takes it shared, so no
+    # ingest starts while it reads vectors or reopens.
+    with nullcontext(True) if thorough else no_ingest(store.settings.data_dir) as idle:
         if not idle:
             # While another process ingests, a serving process reads no vectors (reads beside
             # its writes failed as "malformed") and does not reopen the database (a fresh
             # client mid-ingest broke that ingest's writes): it searches only.
             return _probe(store, sample=False)
-        # No ingest starts until this block ends.
         try:
             return _probe(store, sample=True)
         except IndexCorruptError:

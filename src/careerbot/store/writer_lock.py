@@ -21,7 +21,7 @@ def ingest_lock(data_dir: Path) -> Iterator[None]:
     writers); raises :class:`~careerbot.errors.IndexStateError` when another ingest holds it."""
     data_dir.mkdir(parents=True, exist_ok=True)
     with (data_dir / "ingest.lock").open("w") as handle:
-        # A reader's check (ingest_running) holds the lock shared for a moment: wait that out.
+        # A reader in no_ingest holds the lock shared for a moment: wait that out.
         deadline = time.monotonic() + 10.0
         while True:
             try:
@@ -60,9 +60,3 @@ def no_ingest(data_dir: Path) -> Iterator[bool]:
             yield True
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def ingest_running(data_dir: Path) -> bool:
-    """Whether an ingest holds the lock of ``data_dir`` now (one killed holds nothing)."""
-    with no_ingest(data_dir) as idle:
-        return not idle

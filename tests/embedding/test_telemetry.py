@@ -30,8 +30,12 @@ pytestmark = pytest.mark.slow
 STRACE = shutil.which("strace")
 # onnxruntime's first events leave ~5-10 s after its first session; wait past that.
 QUIET_SECONDS = 12
-# The control run waits longer: on a loaded machine onnxruntime's first lookup came late.
-CONTROL_SECONDS = 30
+# The control run ends at its first lookup, or after this long (seen here ~9 s after the
+# session; one CI run saw none in 30 s).
+CONTROL_SECONDS = 90
+# Which files a name lookup reads: the control traces them too, to tell a resolver that sends
+# nothing on this machine (hosts from files only) from a trace that misses what was sent.
+_LOOKUP_FILES = re.compile(r"openat\(.*\"/etc/(hosts|resolv\.conf)\"")
 # bind is traced only to show the trace saw the app (its listening socket); it is no outbound call.
 TRACE = ["-f", "-qq", "-e", "trace=connect,sendto,sendmsg,bind"]
 _PORT = re.compile(r"sa_family=AF_INET6?, sin6?_port=htons\((\d+)\)")
@@ -93,15 +97,30 @@ time.sleep(%d)
 
 def test_the_trace_catches_onnxruntime_phoning_home_when_telemetry_is_on(tmp_path: Path) -> None:
     trace = tmp_path / "control.trace"
-    subprocess.run(
-        traced([sys.executable, "-c", CONTROL % CONTROL_SECONDS], trace),
-        env=child_env(),
-        check=True,
-        timeout=120,
-    )
+    args = traced([sys.executable, "-c", CONTROL % CONTROL_SECONDS], trace)
+    args[args.index(TRACE[-1])] += ",openat"
+    proc = subprocess.Popen(args, env=child_env())
+    try:
+        deadline = time.monotonic() + CONTROL_SECONDS + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            if trace.exists() and outbound(trace):
+                break
+            time.sleep(0.5)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    text = trace.read_text(errors="replace")
     calls = outbound(trace)
-    assert calls, "no lookup seen: the trace or its parser misses what it must catch"
-    assert "events" in trace.read_text(errors="replace")  # mobile.events.data.microsoft.com
+    if not calls and _LOOKUP_FILES.search(text):
+        pytest.skip(
+            "onnxruntime looked its host up, but this machine's resolver sent no query "
+            "(no DNS server in /etc/resolv.conf, or hosts from files only): nothing to catch"
+        )
+    assert calls, (
+        f"no lookup in {CONTROL_SECONDS} s: the trace or its parser misses what it must catch; "
+        f"the trace's last lines: {text.splitlines()[-10:]}"
+    )
+    assert "events" in text  # mobile.events.data.microsoft.com
 
 
 def test_the_app_opens_no_connection_beyond_loopback(tmp_path: Path) -> None:

@@ -47,6 +47,11 @@ class IndexCorruptError(IndexStateError):
     """The index exists but cannot be read."""
 
 
+class VectorSegmentError(IndexCorruptError):
+    """The index's texts are intact but its vectors are missing or damaged: ``careerbot
+    ingest`` repairs it (no ``--rebuild``)."""
+
+
 class EmbeddingModelError(CareerbotError):
     """The bundled embedding model cannot be found or loaded."""
 

@@ -1,7 +1,10 @@
-"""Faults of a 200-article index while it serves: ``kill -9`` of a real ``careerbot ingest``
-at three points (two mid-write, one in "Finishing the index"), and a deleted vector segment.
+"""Faults of an index while it serves: ``kill -9`` of a real ``careerbot ingest`` of 200
+articles at three points (two mid-write, one in "Finishing the index"), and a vector segment
+deleted or torn.
 
-One corpus is embedded once for the module (``base``); each test works on a copy of it.
+Each corpus is embedded once for the module (``base``: 200 articles; ``small_base``: 20, its
+vector segment written to disk every 100 chunks rather than Chroma's 1000); each test works on
+a copy.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from fastapi.testclient import TestClient
 
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.errors import IndexStateError
+from careerbot.errors import IndexStateError, VectorSegmentError
 from careerbot.settings import Settings
-from careerbot.store.collection import forget_cached_clients
+from careerbot.store.collection import CollectionHandle, forget_cached_clients
 from tests.corpora import copied_corpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # one 1480-chunk embedding
@@ -58,16 +61,52 @@ def base(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_cac
     return root
 
 
+SMALL_COPIES = 4  # 148 chunks
+
+
+@pytest.fixture(scope="module")
+def small_base(
+    tmp_path_factory: pytest.TempPathFactory, embedder: Embedder, model_cache: Path
+) -> Path:
+    """Like ``base``, 20 articles; Chroma persists its vector segment past 100 writes (its own
+    setting, at collection creation), so the segment's files exist on disk to damage."""
+    root = tmp_path_factory.mktemp("faults-small-base")
+    corpus = copied_corpus(root / "corpus", SMALL_COPIES)
+    settings = Settings(data_dir=root / "data", corpus_dir=corpus, model_cache_dir=model_cache)
+    configure = CollectionHandle.hnsw_configuration
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            CollectionHandle,
+            "hnsw_configuration",
+            lambda self: configure(self) | {"sync_threshold": 100, "batch_size": 100},
+        )
+        bot = CareerBot(settings, embedder=embedder)
+    assert bot.store.count() == 37 * SMALL_COPIES
+    forget_cached_clients()
+    assert list((root / "data" / "chroma").glob("*/index_metadata.pickle"))
+    return root
+
+
 def _cache() -> Path:
     return Path(os.environ["CAREERBOT_MODEL_CACHE_DIR"])
+
+
+def _copy(base: Path, to: Path) -> Path:
+    shutil.copytree(base / "corpus", to / "corpus")
+    shutil.copytree(base / "data", to / "data")
+    return to
 
 
 @pytest.fixture
 def work(base: Path, tmp_path: Path) -> Path:
     """A copy of ``base`` for one test."""
-    shutil.copytree(base / "corpus", tmp_path / "corpus")
-    shutil.copytree(base / "data", tmp_path / "data")
-    return tmp_path
+    return _copy(base, tmp_path)
+
+
+@pytest.fixture
+def small_work(small_base: Path, tmp_path: Path) -> Path:
+    """A copy of ``small_base`` for one test."""
+    return _copy(small_base, tmp_path)
 
 
 def env_for(data: Path, corpus: Path) -> dict[str, str]:
@@ -172,8 +211,10 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
     total = 37 * COPIES
     rows = "SELECT count(*) FROM embeddings"
     recorded = "SELECT count(*) FROM records"
-    redate(corpus, "2026-04-01")
+    day = "2026-04-01"
+    redate(corpus, day)
     peak = [0]
+    torn: list[str] = []
 
     def deleting() -> bool:  # "Finishing the index": the writes are done, deletes started
         now = count_rows(chroma, rows)
@@ -194,7 +235,30 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
         restarted = CareerBot(
             Settings(data_dir=data, corpus_dir=corpus), embedder=embedder, build_if_missing=False
         )
-        assert restarted.ask(QUESTIONS[0]).citations, name
+        try:
+            assert restarted.ask(QUESTIONS[0]).citations, name
+        except VectorSegmentError as exc:
+            # The kill landed while Chroma rewrote its vector segment's metadata in place (seen
+            # in CI): nothing reads until an ingest repairs it, and the error says so.
+            assert "vector segment" in str(exc) and "careerbot ingest" in str(exc)
+            torn.append(name)
+            repaired = subprocess.run(
+                [sys.executable, "-m", "careerbot", "ingest", "--json"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert repaired.returncode == 0 and "torn vector segment" in repaired.stderr
+            forget_cached_clients()
+            restarted = CareerBot(
+                Settings(data_dir=data, corpus_dir=corpus),
+                embedder=embedder,
+                build_if_missing=False,
+            )
+            assert restarted.ask(QUESTIONS[0]).citations, name
+            day = f"2026-04-{len(torn) + 1:02d}"
+            redate(corpus, day)  # work again for the next kill
         assert restarted.health()["status"] == "ok"
         assert restarted.lexical is not None and restarted.lexical.in_step
         keys = Counter(str(m["chunk_key"]) for m in restarted.store.stored().values())
@@ -211,13 +275,16 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
     time.sleep(2)  # the readers see the new stamp
     readers.stop()
     assert readers.asked > 10
-    assert sorted(set(readers.errors)) == []
+    # Only while a torn segment waited for its repair may a reader have been told to repair it.
+    unexpected = [e for e in readers.errors if not (torn and "vector segment" in e)]
+    assert sorted(set(unexpected)) == []
+    assert all(e.startswith(("ask 503", "health 503")) for e in readers.errors)
     forget_cached_clients()
     final = CareerBot(Settings(data_dir=data, corpus_dir=corpus), embedder=embedder)
     stored = final.store.stored().values()
     keys = Counter(str(m["chunk_key"]) for m in stored)
     assert len(keys) == total and max(keys.values()) == 1  # no duplicates
-    assert {m["updated"] for m in stored} == {"2026-04-01"}
+    assert {m["updated"] for m in stored} == {day}
     assert final.health()["keyword_index"] == "in step"
 
 
@@ -225,12 +292,16 @@ def hnsw_folders(data: Path) -> list[Path]:
     return [p for p in (data / "chroma").iterdir() if p.is_dir()]
 
 
-def test_a_deleted_vector_segment_fails_health_and_ingest_repairs_it(
-    work: Path, embedder: Embedder
+@pytest.mark.parametrize("damage", ["deleted", "torn"])
+def test_a_damaged_vector_segment_fails_health_and_ingest_repairs_it(
+    small_work: Path, embedder: Embedder, damage: str
 ) -> None:
-    data, corpus = work / "data", work / "corpus"
+    data, corpus = small_work / "data", small_work / "corpus"
     (segment,) = hnsw_folders(data)
-    shutil.rmtree(segment)
+    if damage == "deleted":
+        shutil.rmtree(segment)
+    else:  # what a kill leaves while Chroma rewrites the segment's metadata in place
+        (segment / "index_metadata.pickle").write_bytes(b"")
     forget_cached_clients()
     bot = CareerBot(
         Settings(data_dir=data, corpus_dir=corpus), embedder=embedder, build_if_missing=False
@@ -239,6 +310,7 @@ def test_a_deleted_vector_segment_fails_health_and_ingest_repairs_it(
     got = client.get("/api/health")
     assert got.status_code == 503, got.text
     assert "vector segment" in got.json()["error"] and "careerbot ingest" in got.json()["error"]
+    assert "--rebuild" not in got.json()["error"]
     with pytest.raises(IndexStateError):
         bot.health()
     done = subprocess.run(
@@ -249,9 +321,12 @@ def test_a_deleted_vector_segment_fails_health_and_ingest_repairs_it(
         timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    assert "Repaired" in done.stderr and f"{37 * COPIES} stored chunks" in done.stderr
+    assert "Repaired" in done.stderr and f"{37 * SMALL_COPIES} stored chunks" in done.stderr
+    if damage == "torn":
+        assert "torn vector segment" in done.stderr
+        assert list(data.glob("chroma.torn-*/index_metadata.pickle"))  # kept for inspection
     time.sleep(1.1)  # past the health cache
     healed = client.get("/api/health")
     assert healed.status_code == 200, healed.text
-    assert healed.json()["chunks"] == 37 * COPIES
+    assert healed.json()["chunks"] == 37 * SMALL_COPIES
     assert bot.ask(QUESTIONS[1]).citations

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from careerbot.cli.output import err, fail, load_settings, out, print_error
 from careerbot.cli.progress import embedding_progress
-from careerbot.errors import CorpusError, IndexCorruptError
+from careerbot.errors import CorpusError, IndexCorruptError, VectorSegmentError
 from careerbot.settings import Settings
 
 if TYPE_CHECKING:
@@ -108,6 +108,8 @@ def open_bot(
     try:
         bot = CareerBot(settings, build_if_missing=False)
         bot.store.exists()
+    except VectorSegmentError:
+        return CareerBot(settings, build_if_missing=False)  # the ingest repairs it, locked
     except IndexCorruptError:
         moved = set_aside_local_index(settings) if rebuild else None
         if moved is None:

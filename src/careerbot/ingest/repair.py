@@ -1,5 +1,5 @@
-"""Repair of a collection whose vectors are missing (its HNSW segment folder deleted or
-damaged) while its texts and metadata are intact in Chroma's SQLite file.
+"""Repair of a collection whose vectors are missing (its HNSW segment folder deleted, or torn
+by a kill and moved aside first) while its texts and metadata are intact in Chroma's SQLite file.
 
 Such a collection still counts every chunk but cannot search or read them
 (:mod:`careerbot.store.probe`). Every stored text is embedded again and written into a fresh
@@ -16,6 +16,7 @@ from careerbot.errors import IndexCorruptError, IndexMissingError
 from careerbot.ingest.options import IngestOptions
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.probe import check_vectors
+from careerbot.store.recovery import set_aside_torn_segments
 from careerbot.store.schema import TITLE
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,9 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
         return 0
     except IndexCorruptError as exc:
         logger.warning("Repairing the index: %s", exc)
+    for moved in set_aside_torn_segments(store.settings):
+        logger.warning("Moved a torn vector segment aside, to %s", moved)
+        store.handle.reopen()
     ids, texts = store.all_texts()
     metadata = store.stored()
     if not ids:

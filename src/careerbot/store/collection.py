@@ -17,7 +17,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from careerbot.errors import IndexCorruptError, IndexMissingError, IndexStateError
+from careerbot.errors import (
+    IndexCorruptError,
+    IndexMissingError,
+    IndexStateError,
+    VectorSegmentError,
+)
 from careerbot.settings import Settings
 from careerbot.store.environment import environment_error
 from careerbot.store.writer_lock import no_ingest
@@ -27,6 +32,13 @@ if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
 REBUILD_HINT = "Rebuild it with: careerbot ingest --rebuild"
+REPAIR_HINT = "Repair it with: careerbot ingest"
+# Chroma's words when its vector (HNSW) segment cannot be loaded: every read of the collection
+# fails then, counts included, while its texts are intact (a kill while Chroma rewrote the
+# segment's index_metadata.pickle leaves it cut short). ``careerbot ingest`` repairs that.
+_SEGMENT_UNLOADABLE = re.compile(
+    r"hnsw segment reader|loading hnsw index|deserializing pickle", re.I
+)
 # Errors that mean a wrong call, not a broken collection: they pass through untranslated.
 CALL_ERRORS: tuple[type[Exception], ...] = (IndexStateError, ValueError, TypeError)
 
@@ -136,6 +148,11 @@ class CollectionHandle:
             )
             if disk is not None:
                 raise disk from exc
+            if _SEGMENT_UNLOADABLE.search(str(exc)):
+                raise VectorSegmentError(
+                    f"The index at {self.location} cannot be {what}: its vector segment is "
+                    f"damaged ({exc}). {REPAIR_HINT}"
+                ) from exc
             raise IndexCorruptError(
                 f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
             ) from exc

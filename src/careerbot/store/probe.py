@@ -12,14 +12,13 @@ import math
 from contextlib import nullcontext
 from typing import Any
 
-from careerbot.errors import IndexCorruptError, IndexMissingError
+from careerbot.errors import IndexCorruptError, IndexMissingError, VectorSegmentError
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.collection import REPAIR_HINT
 from careerbot.store.writer_lock import no_ingest
 
 PROBE_RESULTS = 10
 SAMPLED = 3
-
-REPAIR_HINT = "Repair it with: careerbot ingest"
 
 
 def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
@@ -28,7 +27,7 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
     read; ``thorough`` is an ingest's own check, under its lock. Returns the chunk count.
 
     Raises :class:`IndexMissingError` when there is no finished index and
-    :class:`IndexCorruptError` when stored chunks have no vector (``careerbot ingest``
+    :class:`VectorSegmentError` when stored chunks have no vector (``careerbot ingest``
     repairs that, see :mod:`careerbot.ingest.repair`).
     """
     store.refresh_if_changed()
@@ -74,12 +73,12 @@ def _probe(store: ChunkStore, *, sample: bool) -> int:
 
             store.handle.guard("read", read)
     except IndexCorruptError as exc:
-        raise IndexCorruptError(
+        raise VectorSegmentError(
             f"The vectors of the index at {store.location} cannot be read ({exc.__cause__}): "
             f"its vector segment is missing or damaged. {REPAIR_HINT}"
         ) from exc
     if got < want:
-        raise IndexCorruptError(
+        raise VectorSegmentError(
             f"The index at {store.location} holds {count} chunks but its search finds only "
             f"{got} of {want}: its vector segment is missing or damaged. {REPAIR_HINT}"
         )

@@ -3,10 +3,15 @@
 Only a database that is really damaged moves: one whose SQLite file fails its own check. A
 healthy one that could not be opened for another reason (a full or read-only disk, a missing
 vector segment, which ``careerbot ingest`` repairs) stays where it is.
+
+A vector segment whose ``index_metadata.pickle`` is cut short (Chroma rewrites it in place, so
+a kill at that moment leaves it torn) makes every read fail, texts included. Moved aside, the
+segment is merely missing: the texts read again and the repair re-embeds them.
 """
 
 from __future__ import annotations
 
+import pickletools
 import sqlite3
 import time
 from pathlib import Path
@@ -42,3 +47,33 @@ def set_aside_local_index(settings: Settings) -> Path | None:
     path.rename(target)
     forget_cached_clients()
     return target
+
+
+SEGMENT_METADATA = "index_metadata.pickle"
+
+
+def _torn(pickled: Path) -> bool:
+    """Whether a segment's metadata pickle is empty or cut short (parsed, never executed)."""
+    try:
+        data = pickled.read_bytes()
+        return not data or not any(op.name == "STOP" for op, _, _ in pickletools.genops(data))
+    except (OSError, ValueError):
+        return True
+
+
+def set_aside_torn_segments(settings: Settings) -> list[Path]:
+    """Move the embedded database's vector segments whose metadata is torn out of the way (kept
+    beside it for inspection), so the collection reads again and can be repaired. Returns the
+    folders moved (none for a server, or when every segment is whole)."""
+    path = settings.chroma_path
+    if settings.chroma_host or not path.is_dir():
+        return []
+    torn = [p.parent for p in sorted(path.glob(f"*/{SEGMENT_METADATA}")) if _torn(p)]
+    moved = []
+    for folder in torn:
+        target = path.with_name(f"{path.name}.torn-{folder.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        folder.rename(target)
+        moved.append(target)
+    if moved:
+        forget_cached_clients()
+    return moved

@@ -138,30 +138,27 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
+def start_chroma(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    """A real `chroma run` over ``db`` on loopback ``port`` (its output appended to ``log``),
+    returned once its heartbeat answers."""
+    chroma = Path(sys.executable).with_name("chroma")
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            [str(chroma), "run", "--path", str(db), "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, log, timeout=60)
+    return proc
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     """A real `chroma run` server on a free loopback port."""
     data = tmp_path_factory.mktemp("chroma-server")
     port = free_port()
-    log = data / "chroma.log"
-    chroma = Path(sys.executable).with_name("chroma")
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                str(chroma),
-                "run",
-                "--path",
-                str(data / "db"),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
+    proc = start_chroma(data / "db", port, data / "chroma.log")
     try:
-        wait_for_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", proc, log, timeout=60)
         yield "127.0.0.1", port
     finally:
         proc.terminate()

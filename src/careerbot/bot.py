@@ -285,7 +285,10 @@ class CareerBot:
             return self._vocabulary[1]
 
     def titles(self) -> list[str]:
-        """Titles of the indexed articles (read again only after an ingest)."""
+        """Titles of the indexed articles (read again only after an ingest; with a keyword
+        index, built with it in the background while the old list serves)."""
+        if self.lexical is not None:
+            return self.lexical.titles()
         stamp = self.store.stamp
         if self._titles is None or self._titles[0] != stamp:
             self._titles = (stamp, self.store.titles())

@@ -52,6 +52,14 @@ class VectorSegmentError(IndexCorruptError):
     ingest`` repairs it (no ``--rebuild``)."""
 
 
+class SearchServerUnreachableError(IndexStateError):
+    """The Chroma server (``chroma_host``) refused the connection or did not answer in time.
+
+    Nothing is known to be wrong with the index: the message says the server is unreachable
+    and that careerbot keeps retrying; never to rebuild. The next call connects afresh.
+    """
+
+
 class EmbeddingModelError(CareerbotError):
     """The bundled embedding model cannot be found or loaded."""
 

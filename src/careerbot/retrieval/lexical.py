@@ -1,9 +1,11 @@
 """Keyword search: BM25 (bm25s, English stemming and stop words) over the stored chunks.
 
-The lexical index is derived data: it is built from the chunks in Chroma, saved beside the index
-(``<data_dir>/lexical/<collection>/``, with the stamp and chunk count it was built for), and
-rebuilt in the background once the store changed (a finished ingest, or one killed half-way).
-Losing it costs a rebuild, never data.
+The lexical index is derived data: it is built from the chunks in Chroma (with the titles of
+their articles, read in the same pass), saved beside the index
+(``<data_dir>/lexical/<collection>/``, with the generation and chunk count it was built for),
+and rebuilt in the background once the store changed (a new generation: an ingest finished,
+here or on another machine; or another count: one killed half-way). Losing it costs a
+rebuild, never data.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from careerbot.embedding.runtime_env import no_progress_widget_warning
+from careerbot.errors import SearchServerUnreachableError
 
 if TYPE_CHECKING:
     from careerbot.store.chroma import ChunkStore
@@ -28,7 +31,8 @@ if TYPE_CHECKING:
 STOPWORDS = "en"
 # How often a query checks the chunk count (Chroma's count scans: ~25 ms at 100k chunks).
 CHECK_SECONDS = 1.0
-# Background rebuilds start at most this often (during an ingest the store keeps changing).
+# Background rebuilds for another count (an ingest under way keeps changing it) or after a
+# failed one start at most this often; a new generation starts one at once.
 REBUILD_GAP_SECONDS = 5.0
 
 logger = logging.getLogger(__name__)
@@ -104,10 +108,12 @@ class Built:
     """One finished keyword index, served whole until the next one replaces it."""
 
     key: tuple[str, int]
-    """The store's ``(stamp, chunk count)`` when it was built."""
+    """The store's ``(generation, chunk count)`` when it was built."""
     retriever: object
     ids: tuple[str, ...]
     rows: dict[str, int]
+    titles: tuple[str, ...]
+    """The titles of the articles of those chunks, sorted."""
 
 
 class LexicalIndex:
@@ -127,6 +133,7 @@ class LexicalIndex:
         self._built: Built | None = None
         self._building: threading.Thread | None = None
         self._stale = False
+        self._failed = False  # the last background rebuild failed
         self._counted_at = -CHECK_SECONDS
         self._rebuilt_at = -REBUILD_GAP_SECONDS
         self.last_error: str | None = None
@@ -154,6 +161,10 @@ class LexicalIndex:
         second = max(float(scores[:at].max(initial=0.0)), float(scores[at + 1 :].max(initial=0.0)))
         confidence = float(1.0 - second / best) if best > 0 else 0.0
         return LexicalScores(ids, scores, confidence, rows)
+
+    def titles(self) -> list[str]:
+        """The titles of the indexed articles, from the same build as the index serving now."""
+        return list(self._current().titles)
 
     def warm(self) -> None:
         """Build (or load) the index for the store's current state now, in this thread."""
@@ -196,19 +207,20 @@ class LexicalIndex:
             assert self._built is not None
             return self._built
         now = time.monotonic()
-        changed = self._stale or built.key[0] != self.store.stamp
+        new_generation = built.key[0] != self.store.stamp
+        changed = self._stale or new_generation
         if not changed and now - self._counted_at >= CHECK_SECONDS:
             # Another process may have written without finishing (a killed ingest).
             self._counted_at = now
             changed = built.key[1] != self.store.count()
         if changed:
-            self._rebuild_in_background()
+            self._rebuild_in_background(at_once=new_generation and not self._failed)
         return built
 
-    def _rebuild_in_background(self) -> None:
+    def _rebuild_in_background(self, *, at_once: bool = False) -> None:
         with self._lock:
             now = time.monotonic()
-            if self.rebuilding or now - self._rebuilt_at < REBUILD_GAP_SECONDS:
+            if self.rebuilding or (not at_once and now - self._rebuilt_at < REBUILD_GAP_SECONDS):
                 return
             self._rebuilt_at = now
             self._stale = False
@@ -221,11 +233,15 @@ class LexicalIndex:
         try:
             built = self._load_or_build(self._key())
         except Exception as exc:  # noqa: BLE001 - the old index keeps serving; health reports it
-            self.last_error = str(exc)
-            self._stale = True
+            # An unreachable server is health's to report (the store's own error), not ours.
+            if not isinstance(exc, SearchServerUnreachableError):
+                self.last_error = str(exc)
+            self._stale = self._failed = True
             logger.warning("Rebuilding the keyword index failed: %s", exc)
             return
         self.last_error = None
+        # Found out of step while it was built: that was the old index, which this replaces.
+        self._stale = self._failed = False
         self._built = built  # one assignment: readers see the old index or the new
 
     def _load_or_build(self, key: tuple[str, int]) -> Built:
@@ -233,12 +249,12 @@ class LexicalIndex:
         if loaded is None:
             loaded = self._build()
             self._save(key[0], *loaded)
-        retriever, ids = loaded
-        return Built(key, retriever, ids, {i: n for n, i in enumerate(ids)})
+        retriever, ids, titles = loaded
+        return Built(key, retriever, ids, {i: n for n, i in enumerate(ids)}, titles)
 
-    def _build(self) -> tuple[object, tuple[str, ...]]:
+    def _build(self) -> tuple[object, tuple[str, ...], tuple[str, ...]]:
         bm25s = _bm25s()
-        ids, texts = self.store.all_texts()
+        ids, texts, titles = self.store.texts_and_titles()
         retriever = bm25s.BM25()
         if texts:
             with self._stem_lock:
@@ -246,9 +262,11 @@ class LexicalIndex:
                     texts, stopwords=STOPWORDS, stemmer=self._stemmer, show_progress=False
                 )
             retriever.index(tokens, show_progress=False)
-        return retriever, tuple(ids)
+        return retriever, tuple(ids), tuple(titles)
 
-    def _save(self, stamp: str, retriever: object, ids: tuple[str, ...]) -> None:
+    def _save(
+        self, stamp: str, retriever: object, ids: tuple[str, ...], titles: tuple[str, ...]
+    ) -> None:
         if not ids:
             return
         tmp = self.folder.with_name(self.folder.name + ".tmp")
@@ -256,14 +274,17 @@ class LexicalIndex:
         try:
             tmp.mkdir(parents=True)
             retriever.save(str(tmp), show_progress=False)  # type: ignore[attr-defined]
-            (tmp / "careerbot.json").write_text(json.dumps({"stamp": stamp, "ids": list(ids)}))
+            meta = {"stamp": stamp, "ids": list(ids), "titles": list(titles)}
+            (tmp / "careerbot.json").write_text(json.dumps(meta))
             shutil.rmtree(self.folder, ignore_errors=True)
             tmp.rename(self.folder)
         except OSError:
             # A read-only or full disk only costs a rebuild in the next process.
             shutil.rmtree(tmp, ignore_errors=True)
 
-    def _load(self, stamp: str, count: int) -> tuple[object, tuple[str, ...]] | None:
+    def _load(
+        self, stamp: str, count: int
+    ) -> tuple[object, tuple[str, ...], tuple[str, ...]] | None:
         bm25s = _bm25s()
         try:
             meta = json.loads((self.folder / "careerbot.json").read_text())
@@ -271,8 +292,9 @@ class LexicalIndex:
                 return None
             retriever = bm25s.BM25.load(str(self.folder), show_progress=False)
             ids = tuple(str(i) for i in meta["ids"])
+            titles = tuple(str(t) for t in meta["titles"])
         except (OSError, ValueError, KeyError):
             return None  # missing, stale or damaged: rebuilt from the store
         if retriever.scores.get("num_docs") != len(ids) or len(ids) != count:
             return None  # saved by an ingest killed before its new stamp, or damaged
-        return retriever, ids
+        return retriever, ids, titles

@@ -47,6 +47,14 @@ class StorageSettings(BaseModel):
         description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    generation_check_seconds: float = Field(
+        0.5,
+        gt=0,
+        le=1.0,
+        description="With chroma_host: how often a reader asks the server for the index's "
+        "generation (in the collection's metadata), to learn that an ingest elsewhere changed "
+        "it and rebuild its keyword index and titles list.",
+    )
     embed_batch_size: int = Field(
         32, ge=1, le=1024, description="Texts per embedding batch during ingest."
     )

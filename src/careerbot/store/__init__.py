@@ -6,8 +6,10 @@ Words, each meaning one thing across the code:
   vectors and metadata (:class:`ChunkStore`, :mod:`careerbot.store.collection`);
 - **stored id** and **chunk id**: a chunk version's id in the collection, and the chunk's id
   across versions (:mod:`careerbot.store.schema`, the only place that builds or parses them);
-- **stamp** (the collection's generation) and **titles**: the side files rewritten by each
-  finished ingest (:mod:`careerbot.store.sidecar`);
+- **generation**: the value each finished ingest that changed something replaces, kept in the
+  collection's metadata (for embedded Chroma also in the **stamp** file beside it), which
+  readers watch (:mod:`careerbot.store.generation`); **titles**: the side file listing the
+  stored articles' titles (:mod:`careerbot.store.sidecar`);
 - **record manager**: the SQLite records ``langchain_core.indexing.index`` keeps of which stored
   ids the collection holds (:mod:`careerbot.store.records`);
 - **keyword index**: the BM25 index built from the collection's texts, which retrieval owns.

@@ -4,7 +4,8 @@ a ``chroma run`` server.
 It stores chunks with their metadata, answers nearest-neighbour queries, and reports what it
 holds so ingest can skip unchanged work. The connection and the collection's lifecycle are
 :class:`~careerbot.store.collection.CollectionHandle`'s (every read and write goes through its
-error translation); the stamp and titles files are :class:`~careerbot.store.sidecar.Sidecar`'s.
+error translation); the generation is :class:`~careerbot.store.generation.Generation`'s, and the
+stamp and titles files :class:`~careerbot.store.sidecar.Sidecar`'s.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from careerbot.errors import IndexMissingError
 from careerbot.settings import Settings
 from careerbot.store import schema
 from careerbot.store.collection import CollectionHandle
+from careerbot.store.generation import Generation, new_generation
 from careerbot.store.hits import Hit, query_hits, scored_hits
 from careerbot.store.sidecar import Sidecar
 
@@ -41,7 +43,7 @@ class ChunkStore:
         self.handle = CollectionHandle(settings, model_name=model_name, dimension=dimension)
         self.name = self.handle.name
         self.sidecar = Sidecar(settings.data_dir, self.name)
-        self._stamp = self.sidecar.read_stamp()
+        self.generation = Generation(self.handle, self.sidecar)
         # (stamp, count): count() scans (~25 ms at 100k), so read once per ingest and reopen.
         self._counted: tuple[str, int] | None = None
 
@@ -75,12 +77,13 @@ class ChunkStore:
         return self.is_complete() and self.count() > 0
 
     def mark_complete(self, titles: Iterable[str] | None = None) -> None:
-        """Record that an ingest finished, and tell other processes to reopen (a new stamp).
-
-        ``titles`` (every stored article's title) is kept beside the stamp for :meth:`titles`.
-        """
-        self.handle.set_complete()
-        self._stamp = self.sidecar.new_stamp(titles)
+        """Record that an ingest finished and start a new generation, which tells every reader
+        (anywhere) to refresh what it derived from the index; ``titles`` (every stored
+        article's title) is kept for :meth:`titles`."""
+        generation = new_generation()
+        if titles is not None:
+            self.sidecar.write_titles(generation, titles)
+        self.generation.publish(generation)
 
     def keep_titles(self, titles: Iterable[str]) -> None:
         """Record ``titles`` for the current stamp, after an ingest that changed nothing (and so
@@ -88,31 +91,23 @@ class ChunkStore:
         self.sidecar.write_titles(self.stamp, titles)
 
     def titles(self) -> list[str]:
-        """Titles of the stored articles: the list the last ingest kept, or (when it kept none,
-        or another writer came after it) read from every chunk's metadata, which takes seconds
-        at 100k chunks."""
+        """Titles of the stored articles: the list the last ingest here kept, or (none kept,
+        or another writer came after it) read from every chunk (seconds at 100k chunks)."""
         kept = self.sidecar.read_titles(self.stamp)
-        if kept is not None:
-            return kept
-        return sorted({str(m.get(schema.TITLE)) for m in self.stored().values()})
+        return kept if kept is not None else self._scan(["metadatas"])[2]
 
     @property
     def stamp(self) -> str:
         """The collection's generation: the last finished ingest this store has seen (changes
-        after each one)."""
-        self.refresh_if_changed()
-        return self._stamp
+        after each one that changed something; on a Chroma server, seen within
+        ``generation_check_seconds``)."""
+        self.generation.refresh()
+        return self.generation.seen
 
     def refresh_if_changed(self) -> bool:
-        """Reopen the embedded collection if another process finished an ingest since we opened
-        it. Returns whether it reopened. A Chroma server needs no reopening."""
-        stamp = self.sidecar.read_stamp()
-        if stamp == self._stamp or self.settings.chroma_host:
-            return False
-        self.handle.reopen()
-        self._stamp = stamp
-        self._counted = None
-        return True
+        """Take in a new generation (another process or machine finished an ingest); the
+        embedded collection is reopened to see its writes. Returns whether it changed."""
+        return self.generation.refresh()
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -121,10 +116,12 @@ class ChunkStore:
         collection = self._open()
         return 0 if collection is None else int(self._read(collection.count))
 
-    def _pages(
-        self, collection: Collection, include: Include, where: dict[str, Any] | None = None
-    ) -> Iterator[GetResult]:
-        """Every stored row (matching ``where``), ``READ_PAGE_ROWS`` at a time."""
+    def _pages(self, include: Include, where: dict[str, Any] | None = None) -> Iterator[GetResult]:
+        """Every stored row (matching ``where``), ``READ_PAGE_ROWS`` at a time (none when
+        there is no collection yet)."""
+        collection = self._open()
+        if collection is None:
+            return
         total = int(self._read(collection.count))
         for offset in range(0, total, READ_PAGE_ROWS):
             got: GetResult = self._read(
@@ -138,25 +135,32 @@ class ChunkStore:
 
     def stored(self, where: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
         """Metadata of stored chunks (all, or those matching ``where``), by id."""
-        collection = self._open()
-        if collection is None:
-            return {}
         found: dict[str, dict[str, Any]] = {}
-        for got in self._pages(collection, ["metadatas"], where):
+        for got in self._pages(["metadatas"], where):
             found.update(
                 (i, dict(m or {})) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)
             )
         return found
 
     def all_texts(self) -> tuple[list[str], list[str]]:
-        """Ids and embedded texts of every stored chunk (for the keyword index)."""
-        collection = self._open()
+        """Ids and embedded texts of every stored chunk."""
+        ids, texts, _ = self._scan(["documents"])
+        return ids, texts
+
+    def texts_and_titles(self) -> tuple[list[str], list[str], list[str]]:
+        """:meth:`all_texts` and the stored articles' titles (sorted), in one read: what the
+        keyword index and its titles list are built from."""
+        return self._scan(["documents", "metadatas"])
+
+    def _scan(self, include: Include) -> tuple[list[str], list[str], list[str]]:
         ids: list[str] = []
         texts: list[str] = []
-        for got in self._pages(collection, ["documents"]) if collection is not None else ():
+        titles: set[str] = set()
+        for got in self._pages(include):
             ids += got["ids"]
             texts += [d or "" for d in got["documents"] or []]
-        return ids, texts
+            titles.update(str((m or {}).get(schema.TITLE)) for m in got["metadatas"] or [])
+        return ids, texts, sorted(titles)
 
     def documents(self, ids: Sequence[str]) -> list[tuple[str, str, dict[str, Any]]]:
         """``(id, text, metadata)`` of the given chunks."""
@@ -215,15 +219,15 @@ class ChunkStore:
 
     def _count_for_queries(self, collection: Collection) -> int:
         counted = self._counted
-        if counted is None or counted[0] != self._stamp:
-            counted = (self._stamp, int(self._read(collection.count)))
+        stamp = self.generation.seen
+        if counted is None or counted[0] != stamp:
+            counted = (stamp, int(self._read(collection.count)))
             self._counted = counted
         return counted[1]
 
     def ids(self, where: dict[str, Any]) -> set[str]:
         """Ids of the stored chunks matching ``where``."""
-        collection = self.collection()
-        return {i for got in self._pages(collection, [], where) for i in got["ids"]}
+        return {i for got in self._pages([], where) for i in got["ids"]}
 
     def query(
         self,

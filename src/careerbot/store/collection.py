@@ -5,7 +5,8 @@ models are never mixed, and a collection only serves once its first ingest has f
 (``complete`` in its metadata). A new model's collection is built beside the old one.
 
 Every call into chromadb goes through :meth:`CollectionHandle.guard`, which turns chromadb's
-many error types into :mod:`careerbot.errors`.
+many error types into :mod:`careerbot.errors` (the connection itself is
+:mod:`careerbot.store.connection`'s).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ from careerbot.errors import (
     VectorSegmentError,
 )
 from careerbot.settings import Settings
+from careerbot.store.connection import (
+    REBUILD_HINT,
+    REPAIR_HINT,
+    UNREACHABLE_RETRY_DELAYS,
+    connect,
+    forget_cached_clients,
+    is_segment_unloadable,
+    is_unreachable,
+    unreachable_error,
+)
 from careerbot.store.environment import environment_error
 from careerbot.store.writer_lock import no_ingest
 
@@ -31,16 +42,10 @@ if TYPE_CHECKING:
     from chromadb.api import ClientAPI
     from chromadb.api.models.Collection import Collection
 
-REBUILD_HINT = "Rebuild it with: careerbot ingest --rebuild"
-REPAIR_HINT = "Repair it with: careerbot ingest"
-# Chroma's words when its vector (HNSW) segment cannot be loaded: every read of the collection
-# fails then, counts included, while its texts are intact (a kill while Chroma rewrote the
-# segment's index_metadata.pickle leaves it cut short). ``careerbot ingest`` repairs that.
-_SEGMENT_UNLOADABLE = re.compile(
-    r"hnsw segment reader|loading hnsw index|deserializing pickle", re.I
-)
 # Errors that mean a wrong call, not a broken collection: they pass through untranslated.
 CALL_ERRORS: tuple[type[Exception], ...] = (IndexStateError, ValueError, TypeError)
+# The collection metadata key holding the index's generation (see careerbot.store.generation).
+GENERATION_KEY = "generation"
 
 T = TypeVar("T")
 
@@ -49,43 +54,6 @@ def collection_name(settings: Settings, model_name: str, dimension: int) -> str:
     """The physical collection for one model: ``careerbot-all-minilm-l6-v2-384``."""
     model = re.sub(r"[^a-z0-9]+", "-", model_name.lower()).strip("-")
     return f"{settings.collection}-{model}-{dimension}"[:512]
-
-
-def forget_cached_clients() -> None:
-    """Drop chromadb's per-process client cache, so the next client opens the files afresh."""
-    from chromadb.api.client import SharedSystemClient
-
-    # chromadb caches one client per path in the process (broken ones included), and an open
-    # embedded client keeps its own in-memory HNSW: it does not see another process's writes.
-    SharedSystemClient.clear_system_cache()
-
-
-def connect(settings: Settings) -> ClientAPI:
-    """A chromadb client: the ``chroma run`` server when ``chroma_host`` is set, else the
-    embedded database at ``chroma_path`` (created when missing). Telemetry is off."""
-    import chromadb
-
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    s = settings
-    try:
-        if s.chroma_host:
-            return chromadb.HttpClient(
-                host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
-            )
-        s.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
-    except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
-        disk = None if s.chroma_host else environment_error(exc, s.data_dir, "opened")
-        if disk is not None:
-            raise disk from exc
-        if s.chroma_host:
-            raise IndexStateError(
-                f"Cannot reach the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}). "
-                "Start it with `chroma run`, or unset CAREERBOT_CHROMA_HOST."
-            ) from exc
-        raise IndexCorruptError(
-            f"The index at {s.chroma_path} cannot be opened ({exc}). {REBUILD_HINT}"
-        ) from exc
 
 
 class CollectionHandle:
@@ -135,27 +103,54 @@ class CollectionHandle:
     ) -> T:
         """``fn()``, with a chromadb failure raised as :class:`IndexCorruptError` saying what
         could not be done (``what``: "read", "written", ...) and how to rebuild, or (a full or
-        read-only disk) as :class:`StorageEnvironmentError` saying what to free or fix."""
-        try:
-            return fn()
-        except passthrough:
-            raise
-        except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
-            disk = (
-                None
-                if self.settings.chroma_host
-                else environment_error(exc, self.settings.data_dir, what)
+        read-only disk) as :class:`StorageEnvironmentError` saying what to free or fix.
+
+        A Chroma server that does not take the call is asked again after each of
+        :data:`UNREACHABLE_RETRY_DELAYS`; then the connection is dropped (the next call
+        connects afresh) and :class:`SearchServerUnreachableError` raised."""
+        delays = iter(UNREACHABLE_RETRY_DELAYS)
+        while True:
+            try:
+                return fn()
+            except passthrough as exc:
+                if not self._retried(exc, delays):
+                    raise
+            except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+                if not self._retried(exc, delays):
+                    raise self._translated(what, exc) from exc
+
+    def _retried(self, exc: Exception, delays: Iterator[float]) -> bool:
+        """Whether to call again after ``exc`` (having waited); raises
+        :class:`SearchServerUnreachableError` once the retries are spent."""
+        if not self.settings.chroma_host or not is_unreachable(exc):
+            return False
+        delay = next(delays, None)
+        if delay is None:
+            self.disconnect()
+            error = unreachable_error(self.settings, exc)
+            if error is exc:
+                raise error
+            raise error from exc
+        time.sleep(delay)
+        return True
+
+    def _translated(self, what: str, exc: Exception) -> Exception:
+        """The careerbot error for chromadb's ``exc`` while the index was being ``what``."""
+        disk = (
+            None
+            if self.settings.chroma_host
+            else environment_error(exc, self.settings.data_dir, what)
+        )
+        if disk is not None:
+            return disk
+        if is_segment_unloadable(exc):
+            return VectorSegmentError(
+                f"The index at {self.location} cannot be {what}: its vector segment is "
+                f"damaged ({exc}). {REPAIR_HINT}"
             )
-            if disk is not None:
-                raise disk from exc
-            if _SEGMENT_UNLOADABLE.search(str(exc)):
-                raise VectorSegmentError(
-                    f"The index at {self.location} cannot be {what}: its vector segment is "
-                    f"damaged ({exc}). {REPAIR_HINT}"
-                ) from exc
-            raise IndexCorruptError(
-                f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
-            ) from exc
+        return IndexCorruptError(
+            f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
+        )
 
     def find(self) -> Collection | None:
         """The collection, or None when it does not exist; checks it holds this model's vectors."""
@@ -239,14 +234,34 @@ class CollectionHandle:
             self._complete = found is not None and bool((found.metadata or {}).get("complete"))
         return self._complete
 
-    def set_complete(self) -> None:
-        """Mark the collection as filled by a finished ingest (kept in its metadata)."""
+    def publish(self, generation: str) -> None:
+        """Mark the collection as filled by a finished ingest and record ``generation`` in its
+        metadata (the other keys kept), where readers anywhere look for it."""
         collection = self.get()
-        meta = dict(collection.metadata or {})
-        if not meta.get("complete"):
-            meta["complete"] = True
-            meta.pop("hnsw:space", None)
-            self.guard("written", lambda: collection.modify(metadata=meta))
+        found = self.find() or collection  # the metadata as stored now, not as first opened
+        meta = dict(found.metadata or {})
+        meta.pop("hnsw:space", None)
+        meta |= {"complete": True, GENERATION_KEY: generation}
+        self.guard("written", lambda: collection.modify(metadata=meta))
+        self._complete = True
+
+    def generation(self) -> str:
+        """The generation in the collection's metadata, read afresh ("" when there is no
+        collection or no finished ingest recorded one). A collection dropped and made again
+        since it was opened (a rebuild) is opened anew on next use."""
+        found = self.find()
+        if found is None:
+            return ""
+        with self._lock:
+            if self._collection is not None and self._collection.id != found.id:
+                self._collection = None
+        return str((found.metadata or {}).get(GENERATION_KEY, ""))
+
+    def disconnect(self) -> None:
+        """Forget this handle's client and collection: the next call connects afresh."""
+        with self._lock:
+            self._connected = None
+            self._collection = None
 
     def reopen(self) -> None:
         """Open the embedded database afresh, to see another process's writes."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError, VectorSegmentError
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.collection import REPAIR_HINT
+from careerbot.store.connection import REPAIR_HINT
 from careerbot.store.writer_lock import no_ingest
 
 PROBE_RESULTS = 10

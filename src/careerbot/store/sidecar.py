@@ -1,9 +1,11 @@
 """The files kept beside a collection in the data dir: the change stamp and the titles.
 
-The stamp (``<collection>.stamp``) names the collection's generation: it is rewritten after
-every finished ingest that changed something, and readers (other processes, the keyword index)
-reopen or rebuild when it changes. The titles file (``<collection>.titles.json``) lists every
-stored article's title for one stamp, so listing them does not read every chunk.
+The stamp (``<collection>.stamp``) holds the collection's generation for embedded Chroma
+(:mod:`careerbot.store.generation` owns the concept; a Chroma server's readers read it from
+the collection's metadata instead): it is rewritten after every finished ingest that changed
+something, and readers in other processes reopen when it changes. The titles file
+(``<collection>.titles.json``) lists every stored article's title for one generation, so
+listing them does not read every chunk.
 
 Both are written atomically (a temporary file, then a rename).
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Sidecar:
 
     @property
     def stamp_path(self) -> Path:
-        """A file rewritten after every finished ingest; readers reopen when it changes."""
+        """A file rewritten after every finished ingest (embedded Chroma); readers reopen when
+        it changes."""
         return self.data_dir / f"{self.collection}.stamp"
 
     @property
@@ -48,14 +50,10 @@ class Sidecar:
         except OSError:
             return ""
 
-    def new_stamp(self, titles: Iterable[str] | None = None) -> str:
-        """Start a new generation (with its ``titles``, when given); returns its stamp."""
+    def write_stamp(self, generation: str) -> None:
+        """Record ``generation`` (:mod:`careerbot.store.generation`) for embedded readers."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        stamp = f"{time.time_ns()}\n"
-        if titles is not None:
-            self.write_titles(stamp, titles)
-        write_atomically(self.stamp_path, stamp)
-        return self.read_stamp()
+        write_atomically(self.stamp_path, f"{generation}\n")
 
     def write_titles(self, stamp: str, titles: Iterable[str]) -> None:
         """Record ``titles`` as the stored articles' titles at ``stamp``."""

@@ -1,0 +1,112 @@
+"""The connection to Chroma: a ``chroma run`` server when ``chroma_host`` is set, else the
+embedded database in the data dir; and how a server that cannot be reached is told apart.
+
+A refused, dropped or timed-out connection to the server is
+:class:`~careerbot.errors.SearchServerUnreachableError` (retried a few times first, see
+:meth:`CollectionHandle.guard <careerbot.store.collection.CollectionHandle.guard>`), never a
+damaged index: a rebuild would not help, and the server may be back in a moment.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from careerbot.errors import IndexCorruptError, IndexStateError, SearchServerUnreachableError
+from careerbot.settings import Settings
+from careerbot.store.environment import environment_error
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+
+REBUILD_HINT = "Rebuild it with: careerbot ingest --rebuild"
+REPAIR_HINT = "Repair it with: careerbot ingest"
+# Pauses before each retry of a call the Chroma server did not take (refused, dropped, timed
+# out): a restarting server is often back within them. A caller learns the server is
+# unreachable after about their sum (0.5 s) on a refused connection.
+UNREACHABLE_RETRY_DELAYS = (0.1, 0.4)
+# chromadb's words (a ValueError) when the client cannot reach the server at all.
+_NO_SERVER = "could not connect to a chroma server"
+
+
+def forget_cached_clients() -> None:
+    """Drop chromadb's per-process client cache, so the next client opens the files afresh."""
+    from chromadb.api.client import SharedSystemClient
+
+    # chromadb caches one client per path in the process (broken ones included), and an open
+    # embedded client keeps its own in-memory HNSW: it does not see another process's writes.
+    SharedSystemClient.clear_system_cache()
+
+
+# Chroma's words when its vector (HNSW) segment cannot be loaded: every read of the collection
+# fails then, counts included, while its texts are intact (a kill while Chroma rewrote the
+# segment's index_metadata.pickle leaves it cut short). ``careerbot ingest`` repairs that.
+_SEGMENT_UNLOADABLE = re.compile(
+    r"hnsw segment reader|loading hnsw index|deserializing pickle", re.I
+)
+
+
+def is_segment_unloadable(exc: BaseException) -> bool:
+    """Whether ``exc`` says Chroma could not load the collection's vector segment (its texts
+    intact): ``careerbot ingest`` repairs that."""
+    return bool(_SEGMENT_UNLOADABLE.search(str(exc)))
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or one it came from) means the Chroma server could not be reached:
+    a refused, dropped or timed-out connection, not an answer saying something is wrong."""
+    import httpx
+
+    seen: BaseException | None = exc
+    for _ in range(10):  # a chain of causes, never a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, (SearchServerUnreachableError, httpx.TransportError, ConnectionError)):
+            return True
+        if _NO_SERVER in str(seen).lower():
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def unreachable_error(settings: Settings, exc: BaseException) -> SearchServerUnreachableError:
+    """The error for a Chroma server that did not take a call: where, why, and that careerbot
+    keeps trying (never to rebuild: nothing is known to be wrong with the index)."""
+    if isinstance(exc, SearchServerUnreachableError):
+        return exc
+    return SearchServerUnreachableError(
+        f"The search server at {settings.chroma_host}:{settings.chroma_port} is unreachable "
+        f"({type(exc).__name__}: {exc}); retrying. Questions are answered again as soon as it "
+        "is back: check that `chroma run` is running there (or unset CAREERBOT_CHROMA_HOST "
+        "to use an embedded index)."
+    )
+
+
+def connect(settings: Settings) -> ClientAPI:
+    """A chromadb client: the ``chroma run`` server when ``chroma_host`` is set, else the
+    embedded database at ``chroma_path`` (created when missing). Telemetry is off."""
+    import chromadb
+
+    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    s = settings
+    try:
+        if s.chroma_host:
+            return chromadb.HttpClient(
+                host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
+            )
+        s.chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
+    except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
+        disk = None if s.chroma_host else environment_error(exc, s.data_dir, "opened")
+        if disk is not None:
+            raise disk from exc
+        if s.chroma_host and is_unreachable(exc):
+            raise unreachable_error(s, exc) from exc
+        if s.chroma_host:
+            raise IndexStateError(
+                f"Cannot use the Chroma server at {s.chroma_host}:{s.chroma_port} ({exc}). "
+                "Check that it runs `chroma run`, or unset CAREERBOT_CHROMA_HOST."
+            ) from exc
+        raise IndexCorruptError(
+            f"The index at {s.chroma_path} cannot be opened ({exc}). {REBUILD_HINT}"
+        ) from exc

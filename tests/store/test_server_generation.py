@@ -1,0 +1,154 @@
+"""Replicas and editors in their own data dirs against one real `chroma run` server: the index's
+generation lives in the collection, so readers follow an editor's ingests; and a server that is
+down is reported as unreachable (503, never "rebuild"), and served again once it is back."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from careerbot.bot import CareerBot
+from careerbot.embedding.embedder import Embedder
+from careerbot.settings import Settings
+from careerbot.web.api import add_error_handler, api_router
+from tests.conftest import CORPUS, free_port, start_chroma
+from tests.corpora import copied_corpus
+
+pytestmark = pytest.mark.slow
+
+WORD = "zorblaxian"
+EDITED = "cloud-certifications-worth-it-2026-0"
+SECTION = "## Exam fees, renewals and study time\n\n"
+DELETED = "ai-ml-engineer-jobs-india-2026-0"
+DELETED_QUESTION = "Which companies are hiring AI and ML engineers in India?"
+
+
+def until_all(
+    bots: dict[str, CareerBot], check: Callable[[CareerBot], bool], timeout: float = 2.0
+) -> dict[str, float]:
+    """Poll each bot in its own thread (each is a replica) until ``check`` holds for it;
+    returns the seconds until it first held, by bot (fails after ``timeout``)."""
+    start = time.monotonic()
+
+    def poll(bot: CareerBot) -> float:
+        while not check(bot):
+            assert time.monotonic() - start < timeout, f"not within {timeout} s"
+            time.sleep(0.02)
+        return round(time.monotonic() - start, 2)
+
+    with ThreadPoolExecutor(len(bots)) as pool:
+        polls = {name: pool.submit(poll, bot) for name, bot in bots.items()}
+        return {name: polled.result() for name, polled in polls.items()}
+
+
+def test_replicas_follow_an_editor_in_another_data_dir(
+    chroma_server: tuple[str, int], embedder: Embedder, tmp_path: Path
+) -> None:
+    host, port = chroma_server
+    corpus = copied_corpus(tmp_path / "corpus", 1)
+
+    def settings(data: str, mode: str = "hybrid") -> Settings:
+        return Settings(
+            chroma_host=host,
+            chroma_port=port,
+            collection="replicas",
+            data_dir=tmp_path / data,
+            corpus_dir=corpus,
+            retrieval_mode=mode,
+        )
+
+    editor = CareerBot(settings("editor"), embedder=embedder)
+    assert editor.last_ingest is not None and editor.last_ingest.chunks == 37
+    # Replicas A and B, each asked in both modes (a data dir per bot: none shares files).
+    readers = {
+        f"{name}-{mode}": CareerBot(settings(f"{name}-{mode}", mode), embedder=embedder)
+        for name in ("a", "b")
+        for mode in ("hybrid", "bm25")
+    }
+    for bot in readers.values():
+        assert bot.last_ingest is None  # the collection was there: nothing written
+        assert bot.retrieve(DELETED_QUESTION) and bot.health()["keyword_index"] == "in step"
+
+    def serves(bot: CareerBot) -> bool:
+        assert bot.health()["status"] == "ok"
+        return any(WORD in p.text for p in bot.retrieve(WORD))
+
+    assert not any(serves(bot) for bot in readers.values())
+    article = corpus / f"{EDITED}.md"
+    text = article.read_text()
+    assert SECTION in text
+    article.write_text(text.replace(SECTION, f"{SECTION}Some call it a {WORD} badge. "))
+    assert editor.ingest().updated >= 1
+    print(f"edit served after {until_all(readers, serves)} s")
+
+    (corpus / f"{DELETED}.md").unlink()
+    assert editor.ingest().deleted > 0
+    gone = next(t for t in readers["a-hybrid"].titles() if "India" in t)
+
+    def forgot(bot: CareerBot) -> bool:
+        found = bot.retrieve(DELETED_QUESTION)
+        return gone not in bot.titles() and not any(DELETED in p.url for p in found)
+
+    print(f"deletion served after {until_all(readers, forgot)} s")
+    for bot in readers.values():
+        answer = bot.ask(DELETED_QUESTION)
+        cited = [c.url for c in answer.citations] + [p.url for p in answer.passages]
+        assert cited and not any(DELETED in url for url in cited)
+        assert not any(gone in line for line in answer.text.splitlines())
+    for bot in readers.values():
+        assert serves(bot) and bot.health()["keyword_index"] == "in step"
+
+
+def test_a_server_down_is_unreachable_not_corrupt_and_served_again_once_back(
+    embedder: Embedder, tmp_path: Path
+) -> None:
+    port = free_port()
+    db, log = tmp_path / "chroma", tmp_path / "chroma.log"
+    server = start_chroma(db, port, log)
+    try:
+        settings = Settings(
+            chroma_host="127.0.0.1", chroma_port=port, data_dir=tmp_path / "a", corpus_dir=CORPUS
+        )
+        bot = CareerBot(settings, embedder=embedder)
+        app = FastAPI()
+        add_error_handler(app, settings.data_dir)
+        app.include_router(api_router(bot))
+        client = TestClient(app)
+        question = {"question": "Which cloud should my first certification be on?"}
+        assert client.get("/api/health").status_code == 200
+        assert client.post("/api/ask", json=question).status_code == 200
+
+        server.kill()
+        server.wait(timeout=20)
+        started = time.monotonic()
+        asked = client.post("/api/ask", json=question)  # the first call after the kill
+        print(f"{time.monotonic() - started:.2f} s: {asked.status_code} {asked.json()}")
+        reader = {"reader": bot}
+        # /api/health caches its check for a second; each check is tried three times.
+        down = until_all(reader, lambda _: client.get("/api/health").status_code == 503, 5)
+        print(f"health said so after {down} s")
+        for _ in range(2):  # health (cached for a second) and ask, twice
+            started = time.monotonic()
+            got = [asked, client.get("/api/health"), client.post("/api/ask", json=question)]
+            assert time.monotonic() - started < 4
+            for response in got:
+                message = response.json()["error"]
+                assert response.status_code == 503, message
+                assert f"127.0.0.1:{port} is unreachable" in message and "retrying" in message
+                assert "rebuild" not in message.lower()
+            asked = got[-1]
+
+        server = start_chroma(db, port, log)
+        took = until_all(reader, lambda _: client.get("/api/health").status_code == 200, 10)
+        print(f"served again {took} s after the restart")
+        answer = client.post("/api/ask", json=question)
+        assert answer.status_code == 200 and answer.json()["citations"]
+    finally:
+        server.kill()
+        server.wait(timeout=20)

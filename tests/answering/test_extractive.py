@@ -105,3 +105,38 @@ def test_stream_yields_pieces_then_the_answer(shared_bot: CareerBot) -> None:
     assert isinstance(final, Answer)
     assert len(texts) > 3 and all(isinstance(t, str) for t in texts)
     assert "".join(texts).strip() == final.text
+
+
+def test_a_list_answers_whole_in_its_own_order(shared_bot: CareerBot) -> None:
+    answer = shared_bot.ask("What types of companies recruit for AI roles in India?")
+    for kind in ("Global capability centres", "IT services", "Product companies", "Banks"):
+        assert kind in answer.text, answer.text  # all four kinds of employer, not one
+    answer = shared_bot.ask("How valuable is the CNCF Kubernetes exam?")
+    lines = answer.text.split("\n")
+    (item,) = [line for line in lines if "hands-on Kubernetes certification" in line]
+    assert "Valuable where teams run their own platform." in item  # the item comes whole
+    ranked = [line for line in lines if line.startswith("- A ") or line.startswith("- Found")]
+    machine_learning = next(i for i, line in enumerate(ranked) if "machine learning" in line)
+    assert machine_learning < ranked.index(item)  # the ranking is not reordered
+
+
+def test_no_question_or_bare_opener_is_quoted(shared_bot: CareerBot) -> None:
+    for question in [*QUESTIONS, "Do cloud certifications still pay off?"]:
+        answer = shared_bot.ask(question)
+        for sentence in re.findall(r"([^\n]+?) \[\d+\]", answer.text):
+            assert not sentence.endswith("?"), (question, answer.text)
+    # "Both pay well." alone says nothing: it comes with the sentence after it.
+    answer = shared_bot.ask("Do data scientists or ML engineers earn more money?")
+    assert re.search(r"Both pay well\. \[(\d+)\] The premium increasingly tilts", answer.text), (
+        answer.text
+    )
+
+
+def test_each_section_is_one_paragraph_led_by_the_best_one(shared_bot: CareerBot) -> None:
+    for question in QUESTIONS:
+        answer = shared_bot.ask(question)
+        paragraphs = [set(re.findall(r"\[(\d+)\]", p)) for p in answer.text.split("\n\n")]
+        seen: set[str] = set()
+        for p in paragraphs:
+            assert len(p) <= 1 and not p & seen, (question, answer.text)
+            seen |= p

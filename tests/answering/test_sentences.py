@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from careerbot.answering.sentences import leans_back, question_parts, stated_figures, units
+from careerbot.answering.sentences import (
+    is_hook,
+    leans_back,
+    question_parts,
+    stated_figures,
+    type_bonus,
+    units,
+)
 from careerbot.bot import CareerBot
 from careerbot.sources import load_corpus
 from tests.conftest import CORPUS
@@ -60,3 +67,52 @@ def test_question_parts_and_stated_figures() -> None:
     assert question_parts("I'm a nurse, how much do ML engineers make?") == [
         "I'm a nurse, how much do ML engineers make?"
     ]
+
+
+def test_a_list_item_is_one_unit_with_its_further_sentences() -> None:
+    text = _section(
+        "cloud-certifications-worth-it-2026",
+        "The ranking: which cloud certifications signal the most",
+    )
+    sentences, found = units(text)
+    (item,) = [u for u in found if "hands-on Kubernetes certification" in u.text]
+    rest = sentences.index("Valuable where teams run their own platform.")
+    assert item.follows == (rest,) and item.text.endswith(
+        "Valuable where teams run their own platform."
+    )
+    assert all(u.position != rest for u in found)  # not quotable without its item
+    # Every item of the list knows its list, so the list can be scored as a whole.
+    items = [u for u in found if u.text.startswith("- ")]
+    assert len(items) == 5 and len({u.list_id for u in items}) == 1
+
+
+def test_a_too_short_opener_brings_the_next_sentence() -> None:
+    text = _section("ml-engineer-vs-data-scientist-2026", "How pay and demand differ")
+    sentences, found = units(text)
+    (opener,) = [u for u in found if u.text.startswith("Both pay well.")]
+    assert opener.follows == (opener.position + 1,)
+    assert "production ML" in opener.text
+
+
+def test_hooks_are_told_from_answers() -> None:
+    intro = _section("cloud-certifications-worth-it-2026", "Introduction")
+    sentences, found = units(intro)
+    hooks = {u.text for u in found if is_hook(u.text, u.position, introduction=True)}
+    assert any(h.endswith("do they still pay off?") for h in hooks)  # the opening question
+    assert any(h.startswith("So this guide ranks") for h in hooks)  # talk about the guide
+    assert (
+        "No neutral, public dataset isolates what a certification alone adds to pay."
+        in {u.text for u in found} - hooks
+    )
+    # Outside an introduction only a question is a hook.
+    assert is_hook("Do they still pay off?", 3, introduction=False)
+    assert not is_hook("Both pay well.", 0, introduction=False)
+
+
+def test_question_types_and_comparisons() -> None:
+    figure = "- Data scientists: $112,590."
+    assert type_bonus("How much does a data scientist make?", figure) > 0
+    # "How much should I trust…" asks for a judgement, not an amount.
+    assert type_bonus("How much should I trust online numbers?", figure) == 0
+    # A comparison has a part for each side.
+    assert len(question_parts("ML engineer versus data scientist: what does each do?")) == 2

@@ -1,12 +1,15 @@
 """The default answerer: no LLM, just the articles' own sentences, each with its marker.
 
 It picks the sentences of the top sections that are closest to the question (embedding
-similarity, nudged by shared words and by what the question asks for: a figure, a directive,
-steps), drops near-repeats and introduction hooks, and keeps every quote standing: a sentence
-that leans on the one before brings it, a list item brings its lead-in
-(:mod:`careerbot.answering.sentences`). A question of several parts gets a sentence for each.
-The best sentence leads; the rest follow section by section in their original order, each with
-its ``[n]``. A figure the question states that the sources contradict is corrected explicitly.
+similarity, nudged by shared words, by how well the section's heading fits and by what the
+question asks for: a figure, a directive, steps), drops near-repeats, questions and hooks, and
+keeps every quote standing: a sentence that leans on the one before brings it, a list item
+comes whole with its lead-in, a too-short opener brings the next sentence
+(:mod:`careerbot.answering.sentences`). A list's items are scored together and count half, so
+a list can answer as a whole. A question of several parts ("X vs Y", "… and …") gets a sentence
+for each. The best sentence leads, then the rest of its section, then the other sections, in
+their original order, each with its ``[n]``. A figure the question states that the sources
+contradict is corrected explicitly.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from careerbot.answering.sentences import (
     Unit,
     about_article,
     has_figure,
+    is_hook,
     question_parts,
     stated_figures,
     type_bonus,
@@ -38,10 +42,19 @@ REPEAT_SIMILARITY = 0.9
 RELATIVE_FLOOR = 0.6
 
 
-# Introduction hooks ("'AI engineer' is one of the most searched titles…") rarely answer.
-INTRO_PENALTY = 0.2
+# Hooks ("'AI engineer' is one of the most searched titles…", "This guide covers…") rarely
+# answer; an introduction's other sentences summarise, and are preferred a little less.
+INTRO_PENALTY = 0.3
+INTRO_REST_PENALTY = 0.05
 # Sentences of the best section are preferred a little: an answer should not be all filler.
 TOP_SECTION_BONUS = 0.05
+# Weight of the question's similarity to a sentence's section heading (a heading says what
+# its sentences are about better than a short sentence's own vector does).
+HEADING_WEIGHT = 0.2
+# How far a list item is raised toward its list's best item: a list answers as a whole.
+LIST_COHESION = 0.5
+# What a list item counts toward ``answer_max_sentences``.
+LIST_ITEM_COST = 0.5
 LEAD_IN_WORDS = 12
 """A lead-in this short is shown without a marker (the checker takes it for a connective)."""
 CORRECTION = "Not quite — the articles give a different figure:"
@@ -58,9 +71,12 @@ class Candidate:
     vector: np.ndarray
 
     @property
-    def cost(self) -> int:
-        """Sentences it adds to the answer (lead-ins are free)."""
-        return 1 + sum(1 for n in self.unit.needs if n != self.unit.lead_in)
+    def cost(self) -> float:
+        """Sentences it adds to the answer: lead-ins are free, a list item counts
+        ``LIST_ITEM_COST`` whatever its length (a list is read at a glance)."""
+        unit = self.unit
+        own = LIST_ITEM_COST if unit.list_id is not None else 1.0 + len(unit.follows)
+        return own + sum(1 for n in self.unit.needs if n != self.unit.lead_in)
 
 
 class ExtractiveAnswerer:
@@ -104,24 +120,44 @@ class ExtractiveAnswerer:
             sentences, section_units = units(p.text)
             texts.update(((rank, i), s) for i, s in enumerate(sentences))
             found += [(rank, u) for u in section_units]
+        # A question the article asks itself ("…do they still pay off?") is never the answer.
+        found = [f for f in found if not f[1].text.endswith("?")] or found
         parts = question_parts(question)
-        vectors = self._vectors([question, *parts, *(u.text for _, u in found)])
-        q_vec, part_vecs, u_vecs = (
+        headings = [p.section for p in sources]
+        intros = {r for r, p in enumerate(sources) if p.section == "Introduction"}
+        vectors = self._vectors([question, *parts, *headings, *(u.text for _, u in found)])
+        n = 1 + len(parts)
+        q_vec, part_vecs, h_vecs, u_vecs = (
             vectors[0],
-            vectors[1 : 1 + len(parts)],
-            vectors[1 + len(parts) :],
+            vectors[1:n],
+            vectors[n : n + len(headings)],
+            vectors[n + len(headings) :],
         )
+        # An introduction has no heading of its own (its article's title fits every question
+        # about the article): it gets the other sections' mean.
+        fits = {r: float(q_vec @ h) for r, h in enumerate(h_vecs) if r not in intros}
+        neutral = sum(fits.values()) / len(fits) if fits else 0.0
+        fit = [fits.get(r, neutral) for r in range(len(sources))]
         q_words = content_words(question)
         typed = f"how much {question}" if figures_wanted else question
         intro_ok = about_article(question)
-        out = []
+        scores = []
         for (rank, unit), vec in zip(found, u_vecs, strict=True):
             overlap = len(q_words & content_words(unit.text)) / len(q_words) if q_words else 0.0
             score = float(q_vec @ vec) + 0.15 * overlap + 0.05 * sources[rank].score
+            score += HEADING_WEIGHT * fit[rank]
             score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == 0 else 0.0)
-            if sources[rank].section == "Introduction" and not intro_ok:
+            intro = sources[rank].section == "Introduction"
+            if not intro_ok and is_hook(unit.text, unit.position, introduction=intro):
                 score -= INTRO_PENALTY
-            out.append(Candidate(rank, unit, score, vec))
+            elif intro and not intro_ok:
+                score -= INTRO_REST_PENALTY
+            scores.append(score)
+        scores = _list_cohesion(found, scores)
+        out = [
+            Candidate(rank, unit, score, vec)
+            for (rank, unit), score, vec in zip(found, scores, u_vecs, strict=True)
+        ]
         return out, texts, part_vecs if len(parts) > 1 else np.zeros((0, q_vec.shape[0]))
 
     def _choose(
@@ -138,7 +174,7 @@ class ExtractiveAnswerer:
         # A question of several parts seeds the answer with the best unit for each part.
         seeds = [_best_for(candidates, v) for v in part_vecs]
         chosen: list[Candidate] = []
-        used = 0
+        used = 0.0
         for cand in [*seeds, *ranked]:
             if cand in chosen or used + cand.cost > self.max_sentences:
                 continue
@@ -154,6 +190,22 @@ class ExtractiveAnswerer:
         return self.checker.vectors.vectors(texts)
 
 
+def _list_cohesion(found: Sequence[tuple[int, Unit]], scores: Sequence[float]) -> list[float]:
+    """Scores with each list item raised part of the way to its list's best item: a list
+    answers as a whole ("who hires…" → the four kinds of employer, not one of them)."""
+    best: dict[tuple[int, int], float] = {}
+    for (rank, unit), score in zip(found, scores, strict=True):
+        if unit.list_id is not None:
+            key = (rank, unit.list_id)
+            best[key] = max(best.get(key, score), score)
+    out = []
+    for (rank, unit), score in zip(found, scores, strict=True):
+        if unit.list_id is not None:
+            score += LIST_COHESION * (best[(rank, unit.list_id)] - score)
+        out.append(score)
+    return out
+
+
 def _best_for(candidates: Sequence[Candidate], part: np.ndarray) -> Candidate:
     """The candidate that best answers one part of the question."""
     return max(candidates, key=lambda c: float(c.vector @ part) + c.score)
@@ -164,18 +216,26 @@ def _render(chosen: Sequence[Candidate], texts: dict[tuple[int, int], str]) -> s
     paragraph per section, list items on lines of their own."""
     if not chosen:
         return ""
-    first, rest = chosen[0], sorted(chosen[1:], key=lambda c: (c.rank, c.unit.position))
+    first = chosen[0]  # the lead, then the rest of its section, then the other sections
+    rest = sorted(chosen[1:], key=lambda c: (c.rank != first.rank, c.rank, c.unit.position))
+    order = [first, *rest]
+    if first.unit.list_id is not None:  # a list keeps its order ("strongest signal first")
+        order.sort(key=lambda c: (c.rank != first.rank, c.rank, c.unit.position))
     shown: set[tuple[int, int]] = set()
     blocks: list[tuple[int, list[str]]] = []
-    for cand in [first, *rest]:
-        lines = []
-        for pos in [*cand.unit.needs, cand.unit.position]:
+    for cand in order:
+        lines: list[str] = []
+        for pos in [*cand.unit.needs, cand.unit.position, *cand.unit.follows]:
             if (cand.rank, pos) in shown:
                 continue
             shown.add((cand.rank, pos))
             sentence = texts[(cand.rank, pos)]
             short_lead = sentence.endswith(":") and len(sentence.split()) <= LEAD_IN_WORDS
-            lines.append(sentence if short_lead else f"{sentence} [{cand.rank + 1}]")
+            quoted = sentence if short_lead else f"{sentence} [{cand.rank + 1}]"
+            if pos in cand.unit.follows and lines:  # what follows stays on its line
+                lines[-1] += f" {quoted}"
+            else:
+                lines.append(quoted)
         if blocks and blocks[-1][0] == cand.rank:
             blocks[-1][1].extend(lines)
         else:

@@ -33,8 +33,10 @@ _DIRECTIVE = re.compile(
 )
 _STEP = re.compile(r"^(?:-\s+)?(?:[A-Z][a-z]+(?: [a-z]+)?):\s|^-\s", re.UNICODE)
 _HOW_MUCH = re.compile(
-    r"\b(?:how much|salary|salaries|pay|paid|earn|median|wage|figure|number|percent|how many|"
-    r"how fast|growth|grow)\b",
+    r"\b(?:salary|salaries|pay|paid|pays|earn|earns|make|median|wages?|figure|number|percent|"
+    r"cost|costs|price|fee|fees|money|how many|how fast|growth|grow)\b|"
+    r"\bhow much\b(?!\s+(?:\w+\s+){0,3}(?:trust|matter|matters|help|helps|care|rely|worry|"
+    r"weight|believe|count|counts)\b)",
     re.IGNORECASE,
 )
 _WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE)
@@ -42,7 +44,14 @@ _HOW_DO = re.compile(
     r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I
 )
 _ABOUT_ME = re.compile(r"^\s*(?:i'?m|i am|i was|i have|i've|my|we|our)\b", re.I)
+_GUIDE_TALK = re.compile(
+    r"\b(?:this (?:guide|article|piece)|here is how|the honest answer)\b", re.IGNORECASE
+)
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
+
+
+OPENER_WORDS = 4
+"""A prose sentence this short is an opener: it is quoted with the sentence after it."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,10 @@ class Unit:
     """Positions of the sentences that must come before it (antecedent, list lead-in)."""
     lead_in: int | None = None
     """Position of its list's lead-in, when it is a list item."""
+    follows: tuple[int, ...] = ()
+    """Positions of the sentences that come with it after it (the rest of its list item)."""
+    list_id: int | None = None
+    """For a list item, the position where its list starts (its lead-in or first item)."""
 
 
 def is_list_item(sentence: str) -> bool:
@@ -73,33 +86,48 @@ def units(text: str) -> tuple[list[str], list[Unit]]:
     """A section's sentences (as :func:`~careerbot.text.split_sentences` gives them), and each
     one that is not a lead-in as a :class:`Unit`.
 
-    A list item's further sentences ("- A DevOps certification. It transfers across roles.")
-    lean on the item, and the list's lead-in stays in force until a line outside the list.
+    A list item is one unit however many sentences it has ("- A DevOps certification. It
+    transfers across roles."): its text is the whole item, its further sentences ``follows``.
+    The list's lead-in stays in force until a line outside the list.
     """
     sentences: list[str] = []
     out: list[Unit] = []
     lead: int | None = None
+    start: int | None = None  # where the current list starts
     for line in text.split("\n"):
         pieces = split_line(line.strip())
         if not pieces:
             continue
-        if not is_list_item(pieces[0]):
-            lead = None
+        if is_list_item(pieces[0]):
+            i = len(sentences)
+            sentences += pieces
+            needs = () if lead is None else (lead,)
+            start = i if start is None else start
+            rest = tuple(range(i + 1, i + len(pieces)))
+            out.append(Unit(i, " ".join(pieces), needs, lead, rest, start))
+            continue
+        lead = start = None
         for n, s in enumerate(pieces):
             i = len(sentences)
             sentences.append(s)
-            if is_list_item(pieces[0]):
-                needs = () if lead is None else (lead,)
-                if n > 0:  # a further sentence of the item leans on the item itself
-                    needs = (*needs, i - n)
-                out.append(Unit(i, s, needs, lead))
-            elif s.rstrip().endswith(":") and n == len(pieces) - 1:
-                lead = i
+            if s.rstrip().endswith(":") and n == len(pieces) - 1:
+                lead = start = i
             elif i > 0 and leans_back(s) and not sentences[i - 1].rstrip().endswith(":"):
                 out.append(Unit(i, s, (i - 1,)))
             else:
                 out.append(Unit(i, s))
-    return sentences, out
+    return sentences, [_with_next(u, sentences) for u in out]
+
+
+def _with_next(unit: Unit, sentences: Sequence[str]) -> Unit:
+    """A prose sentence too short to answer anything ("Both pay well.") brings the next one."""
+    after = unit.position + 1
+    if unit.list_id is not None or len(unit.text.split()) > OPENER_WORDS or after >= len(sentences):
+        return unit
+    nxt = sentences[after]
+    if is_list_item(nxt) or nxt.rstrip().endswith(":"):
+        return unit
+    return Unit(unit.position, f"{unit.text} {nxt}", unit.needs, None, (after,))
 
 
 def type_bonus(question: str, sentence: str) -> float:
@@ -112,6 +140,14 @@ def type_bonus(question: str, sentence: str) -> float:
     if _HOW_DO.search(question) and _STEP.match(sentence):
         bonus += 0.04
     return bonus
+
+
+def is_hook(sentence: str, position: int, *, introduction: bool) -> bool:
+    """Whether a sentence sets up rather than answers: a question ("…do they still pay off?"),
+    an introduction's opening line, or a line about the guide itself ("This guide covers…")."""
+    if sentence.rstrip().endswith("?"):
+        return True
+    return introduction and (position == 0 or _GUIDE_TALK.search(sentence) is not None)
 
 
 def about_article(question: str) -> bool:
@@ -142,7 +178,7 @@ def question_parts(question: str, min_words: int = 1) -> list[str]:
     words or more that are not the reader describing themselves ("I'm a nurse")."""
     from careerbot.text import content_words
 
-    pieces = [p.strip() for p in re.split(r"\?|;|\band\b", question)]
+    pieces = [p.strip() for p in re.split(r"\?|;|\band\b|\bvs\b\.?|\bversus\b", question)]
     parts = [p for p in pieces if len(content_words(p)) >= min_words and not _ABOUT_ME.match(p)]
     return parts if len(parts) > 1 else [question]
 

@@ -50,7 +50,8 @@ class AnsweringSettings(BaseModel):
         5,
         ge=1,
         le=20,
-        description="Most sentences in an extractive answer (list lead-ins not counted).",
+        description="Most sentences in an extractive answer (list lead-ins not counted, a list "
+        "item counts half).",
     )
     answer_max_sources: int = Field(
         3, ge=1, le=10, description="Most sections an extractive answer quotes from."

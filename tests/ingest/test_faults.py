@@ -183,6 +183,25 @@ def readers(work: Path, embedder: Embedder) -> Iterator[Readers]:
         r.stop()
 
 
+def ingest(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """A real ``careerbot ingest`` run to its end (its output captured)."""
+    return subprocess.run(
+        [sys.executable, "-m", "careerbot", "ingest", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def reader(data: Path, corpus: Path, embedder: Embedder) -> CareerBot:
+    """A freshly started serving process's bot (it builds nothing)."""
+    forget_cached_clients()
+    return CareerBot(
+        Settings(data_dir=data, corpus_dir=corpus), embedder=embedder, build_if_missing=False
+    )
+
+
 def killed_ingest(env: dict[str, str], log: Path, *, until: object) -> int:
     """A real ``careerbot ingest``, SIGKILLed once ``until()`` is true (its stderr in ``log``)."""
     with log.open("w") as errors:
@@ -231,10 +250,7 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
         code = killed_ingest(env, log, until=until)
         assert code == -signal.SIGKILL, f"{name}: not killed ({code}): {log.read_text()}"
         # A restarted reader answers too, its keyword index in step with what is stored.
-        forget_cached_clients()
-        restarted = CareerBot(
-            Settings(data_dir=data, corpus_dir=corpus), embedder=embedder, build_if_missing=False
-        )
+        restarted = reader(data, corpus, embedder)
         try:
             assert restarted.ask(QUESTIONS[0]).citations, name
         except VectorSegmentError as exc:
@@ -242,20 +258,9 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
             # in CI): nothing reads until an ingest repairs it, and the error says so.
             assert "vector segment" in str(exc) and "careerbot ingest" in str(exc)
             torn.append(name)
-            repaired = subprocess.run(
-                [sys.executable, "-m", "careerbot", "ingest", "--json"],
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=600,
-            )
+            repaired = ingest(env, "--json")
             assert repaired.returncode == 0 and "torn vector segment" in repaired.stderr
-            forget_cached_clients()
-            restarted = CareerBot(
-                Settings(data_dir=data, corpus_dir=corpus),
-                embedder=embedder,
-                build_if_missing=False,
-            )
+            restarted = reader(data, corpus, embedder)
             assert restarted.ask(QUESTIONS[0]).citations, name
             day = f"2026-04-{len(torn) + 1:02d}"
             redate(corpus, day)  # work again for the next kill
@@ -264,13 +269,7 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
         keys = Counter(str(m["chunk_key"]) for m in restarted.store.stored().values())
         assert len(keys) == total and max(keys.values()) <= 2, name  # old and/or new version
     assert peak[0] > total, "the last kill did not land after the writes"
-    done = subprocess.run(
-        [sys.executable, "-m", "careerbot", "ingest", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    done = ingest(env, "--json")
     assert done.returncode == 0, done.stderr
     time.sleep(2)  # the readers see the new stamp
     readers.stop()
@@ -302,10 +301,7 @@ def test_a_damaged_vector_segment_fails_health_and_ingest_repairs_it(
         shutil.rmtree(segment)
     else:  # what a kill leaves while Chroma rewrites the segment's metadata in place
         (segment / "index_metadata.pickle").write_bytes(b"")
-    forget_cached_clients()
-    bot = CareerBot(
-        Settings(data_dir=data, corpus_dir=corpus), embedder=embedder, build_if_missing=False
-    )
+    bot = reader(data, corpus, embedder)
     client = TestClient(_app(bot))
     got = client.get("/api/health")
     assert got.status_code == 503, got.text
@@ -313,13 +309,7 @@ def test_a_damaged_vector_segment_fails_health_and_ingest_repairs_it(
     assert "--rebuild" not in got.json()["error"]
     with pytest.raises(IndexStateError):
         bot.health()
-    done = subprocess.run(
-        [sys.executable, "-m", "careerbot", "ingest"],
-        env=env_for(data, corpus),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = ingest(env_for(data, corpus))
     assert done.returncode == 0, done.stderr
     assert "Repaired" in done.stderr and f"{37 * SMALL_COPIES} stored chunks" in done.stderr
     if damage == "torn":

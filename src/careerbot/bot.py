@@ -225,7 +225,8 @@ class CareerBot:
             yield answer.text
             yield replace(answer, question=shown)
             return
-        for piece in self.answerer.stream(query, passages):
+        context = follow.context if follow else ""
+        for piece in self.answerer.stream(query, passages, context=context):
             yield replace(piece, question=shown) if isinstance(piece, Answer) else piece
 
     def verdict(

@@ -140,3 +140,26 @@ def test_each_section_is_one_paragraph_led_by_the_best_one(shared_bot: CareerBot
         for p in paragraphs:
             assert len(p) <= 1 and not p & seen, (question, answer.text)
             seen |= p
+
+
+def test_a_follow_up_is_answered_from_its_conversation_s_article(shared_bot: CareerBot) -> None:
+    history: list[dict[str, str]] = []
+    answers = []
+    for question in (
+        "what does a google cloud ml certification exam cost?",
+        "do those lapse after a while?",
+        "who normally pays for it",
+    ):
+        answers.append(shared_bot.ask(question, history))
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answers[-1].text},
+        ]
+    _, lapse, pays = answers
+    # The follow-up's own words pick the sentence: renewal, not the exam pages of the topic.
+    assert lapse.text.startswith("Certifications also expire or need renewal"), lapse.text
+    # Its topic picks the article: the certification guide's "Many employers pay for exams",
+    # not the career comparison's "Both pay well." that the bare words "who pays" match.
+    assert pays.text.startswith("Many employers pay for exams and training"), pays.text
+    assert pays.citations[0].section == "Exam fees, renewals and study time"
+    assert pays.question.startswith("who normally pays for it (about:")  # what it answered

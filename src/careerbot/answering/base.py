@@ -14,10 +14,13 @@ class Answerer(Protocol):
 
     name: str
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
-        """A complete answer."""
+    def answer(self, question: str, passages: Sequence[Passage], *, context: str = "") -> Answer:
+        """A complete answer; ``context`` is what a follow-up leans on (the conversation's
+        topic), which an answerer may use to pick what to say, never as the question."""
         ...
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, context: str = ""
+    ) -> Iterator[str | Answer]:
         """Pieces of the answer's text as they are ready, then the complete Answer."""
         ...

@@ -9,7 +9,10 @@ comes whole with its lead-in, a too-short opener brings the next sentence
 a list can answer as a whole. A question of several parts ("X vs Y", "… and …") gets a sentence
 for each. The best sentence leads, then the rest of its section, then the other sections, in
 their original order, each with its ``[n]``. A figure the question states that the sources
-contradict is corrected explicitly.
+contradict is corrected explicitly. A follow-up ("who usually pays for it?") is scored against
+its own words, and its sentences' articles against the conversation's topic (``context``):
+after a question about exam fees, the certification article's "Many employers pay for exams"
+leads, not the career comparison's "Both pay well."
 """
 
 from __future__ import annotations
@@ -55,6 +58,11 @@ HEADING_WEIGHT = 0.2
 LIST_COHESION = 0.5
 # What a list item counts toward ``answer_max_sentences``.
 LIST_ITEM_COST = 0.5
+# Weight of a follow-up's context (the conversation's topic) in how well a sentence's article
+# fits, as in retrieval. The topic picks the article; the follow-up's own words pick the
+# section and the sentence: pulled toward the topic too, sentences restating it ("see our
+# salary guide") and sections named after it beat the answer ("do those lapse?" → renewals).
+CONTEXT_WEIGHT = 0.5
 LEAD_IN_WORDS = 12
 """A lead-in this short is shown without a marker (the checker takes it for a connective)."""
 CORRECTION = "Not quite — the articles give a different figure:"
@@ -89,14 +97,16 @@ class ExtractiveAnswerer:
         self.max_sentences = settings.answer_max_sentences
         self.max_sources = settings.answer_max_sources
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
-        """An answer built from the passages' best sentences."""
+    def answer(self, question: str, passages: Sequence[Passage], *, context: str = "") -> Answer:
+        """An answer built from the passages' best sentences; ``context`` (what a follow-up
+        leans on) says which article the question is about, the question itself which
+        sentences answer it."""
         if not passages:
             raise ValueError("ExtractiveAnswerer needs at least one passage")
         best = passages[0].score
         sources = [p for p in passages[: self.max_sources] if p.score >= best - SECTION_MARGIN]
         wrong = stated_figures(question, [p.text for p in sources])
-        chosen, texts = self._choose(question, sources, figures_wanted=bool(wrong))
+        chosen, texts = self._choose(question, sources, figures_wanted=bool(wrong), context=context)
         text = _render(chosen, texts)
         if wrong and any(has_figure(c.unit.text) for c in chosen):
             text = f"{CORRECTION}\n\n{text}"
@@ -104,15 +114,17 @@ class ExtractiveAnswerer:
         # the citations (with the best-supporting sentence as snippet) and verifies each sentence.
         return self.checker.check(text, passages, question=question, backend=self.name)
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, context: str = ""
+    ) -> Iterator[str | Answer]:
         """The answer word by word, then the Answer itself."""
-        answer = self.answer(question, passages)
+        answer = self.answer(question, passages, context=context)
         for piece in answer.text.split(" "):
             yield piece + " "
         yield answer
 
     def _candidates(
-        self, question: str, sources: Sequence[Passage], *, figures_wanted: bool
+        self, question: str, sources: Sequence[Passage], *, figures_wanted: bool, context: str
     ) -> tuple[list[Candidate], dict[tuple[int, int], str], np.ndarray]:
         texts: dict[tuple[int, int], str] = {}
         found: list[tuple[int, Unit]] = []
@@ -126,6 +138,7 @@ class ExtractiveAnswerer:
         headings = [p.section for p in sources]
         intros = {r for r, p in enumerate(sources) if p.section == "Introduction"}
         vectors = self._vectors([question, *parts, *headings, *(u.text for _, u in found)])
+        topical = self._article_fit(context, sources)
         n = 1 + len(parts)
         q_vec, part_vecs, h_vecs, u_vecs = (
             vectors[0],
@@ -145,7 +158,7 @@ class ExtractiveAnswerer:
         for (rank, unit), vec in zip(found, u_vecs, strict=True):
             overlap = len(q_words & content_words(unit.text)) / len(q_words) if q_words else 0.0
             score = float(q_vec @ vec) + 0.15 * overlap + 0.05 * sources[rank].score
-            score += HEADING_WEIGHT * fit[rank]
+            score += HEADING_WEIGHT * fit[rank] + CONTEXT_WEIGHT * topical[rank]
             score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == 0 else 0.0)
             intro = sources[rank].section == "Introduction"
             if not intro_ok and is_hook(unit.text, unit.position, introduction=intro):
@@ -161,11 +174,16 @@ class ExtractiveAnswerer:
         return out, texts, part_vecs if len(parts) > 1 else np.zeros((0, q_vec.shape[0]))
 
     def _choose(
-        self, question: str, sources: Sequence[Passage], *, figures_wanted: bool = False
+        self,
+        question: str,
+        sources: Sequence[Passage],
+        *,
+        figures_wanted: bool = False,
+        context: str = "",
     ) -> tuple[list[Candidate], dict[tuple[int, int], str]]:
         """The units to quote, best first, and every sentence by ``(rank, position)``."""
         candidates, texts, part_vecs = self._candidates(
-            question, sources, figures_wanted=figures_wanted
+            question, sources, figures_wanted=figures_wanted, context=context
         )
         if not candidates:
             return [], texts
@@ -185,6 +203,17 @@ class ExtractiveAnswerer:
             chosen.append(cand)
             used += cand.cost
         return chosen, texts
+
+    def _article_fit(self, context: str, sources: Sequence[Passage]) -> list[float]:
+        """How far each source's article is from the one the conversation is about (0 for the
+        closest, negative for the others); all 0 without a context."""
+        if not context:
+            return [0.0] * len(sources)
+        titles = list(dict.fromkeys(p.title for p in sources))
+        c_vec, *t_vecs = self._vectors([context, *titles])
+        fit = {t: float(c_vec @ v) for t, v in zip(titles, t_vecs, strict=True)}
+        best = max(fit.values())
+        return [fit[p.title] - best for p in sources]
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return self.checker.vectors.vectors(texts)

@@ -89,18 +89,22 @@ class LLMAnswerer:
         self.max_source_chars = max_source_chars
         self.timeout = timeout
 
-    def answer(self, question: str, passages: Sequence[Passage]) -> Answer:
+    def answer(self, question: str, passages: Sequence[Passage], *, context: str = "") -> Answer:
         """The verified answer (or the extractive one, with a notice, if the model failed)."""
-        *_, last = self.stream(question, passages)
+        *_, last = self.stream(question, passages, context=context)
         assert isinstance(last, Answer)
         return last
 
-    def stream(self, question: str, passages: Sequence[Passage]) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, passages: Sequence[Passage], *, context: str = ""
+    ) -> Iterator[str | Answer]:
         """The answer's checked text as each sentence completes, then the verified Answer.
 
         Pieces only ever extend what came before; the Answer's text starts with them unless
         it fell back to the extractive answer (then its notice says why). Markers pointing at
-        nothing are gone, citations renumbered, unsupported sentences marked or dropped.
+        nothing are gone, citations renumbered, unsupported sentences marked or dropped. The
+        model reads the question alone (a follow-up arrives rewritten when a model condensed
+        it); ``context`` steers only the fallback.
         """
         prompt = build_prompt(
             question,
@@ -127,20 +131,25 @@ class LLMAnswerer:
         except Exception as exc:  # any failure of the model or its server: fall back
             reason = describe(exc, timeout=self.timeout, started=started)
             log.warning("%s answerer failed (%s); falling back", self.name, reason, exc_info=True)
-            yield self._fallback(question, passages, reason)
+            yield self._fallback(question, passages, reason, context)
             return
         if not strip_echo(checked.raw, prompt.passages):
-            yield self._fallback(question, passages, "it returned an empty answer")
+            yield self._fallback(question, passages, "it returned an empty answer", context)
             return
         answer = checked.finish()
         if not answer.citations:
             log.warning("%s answer cited no source: %r", self.name, checked.raw[:200])
-            yield self._fallback(question, passages, "its answer cited none of the articles")
+            yield self._fallback(
+                question, passages, "its answer cited none of the articles", context
+            )
             return
         rest = checked.rest(answer)
         if rest:
             yield rest
         yield answer
 
-    def _fallback(self, question: str, passages: Sequence[Passage], reason: str) -> Answer:
-        return replace(self.fallback.answer(question, passages), notice=notice(reason))
+    def _fallback(
+        self, question: str, passages: Sequence[Passage], reason: str, context: str = ""
+    ) -> Answer:
+        answer = self.fallback.answer(question, passages, context=context)
+        return replace(answer, notice=notice(reason))

@@ -7,6 +7,7 @@ import pytest
 
 from careerbot.answering.answerability import Vocabulary, injection, missing_terms
 from careerbot.bot import CareerBot
+from careerbot.types import Passage
 
 
 def test_a_near_miss_career_question_is_refused_with_what_is_missing(shared_bot: CareerBot) -> None:
@@ -61,3 +62,40 @@ def test_a_term_the_articles_use_in_the_plural_is_covered() -> None:
     assert missing_terms("How much does a nurse make?", vocabulary) == []
     assert missing_terms("is the pmp worth it?", vocabulary) == []
     assert missing_terms("do lawyers earn more?", vocabulary) == [("lawyers", "profession")]
+
+
+def _section(section: str, text: str) -> Passage:
+    return Passage(text=text, title="Pay guide", section=section, url="", score=0.5)
+
+
+def test_a_term_named_only_in_passing_elsewhere_is_missing() -> None:
+    passing = _section("Pay abroad", "Pay differs where currency and cost of living differ.")
+    offers = _section("Comparing offers", "Compare the whole package, not base salary alone.")
+    vocabulary = Vocabulary([passing.text, offers.text])
+    question = "is the cost of living lower in hyderabad than in mumbai?"
+    assert missing_terms(question, vocabulary) == []  # the articles do name it
+    assert missing_terms(question, vocabulary, [offers, passing]) == [
+        ("cost of living", "topic")
+    ]  # but not where the question leads
+    assert missing_terms(question, vocabulary, [passing, offers]) == []
+
+
+def test_a_word_the_best_section_uses_in_another_form_is_discussed() -> None:
+    best = _section("Interviews", "In interviews, be ready to explain how you used an assistant.")
+    vocabulary = Vocabulary([best.text, "A remote interviewer wants evidence."])
+    question = "what will an interviewer ask about my copilot use?"
+    assert missing_terms(question, vocabulary, [best]) == []
+
+
+def test_near_miss_life_and_job_search_questions_are_refused(shared_bot: CareerBot) -> None:
+    living = shared_bot.ask("is the cost of living lower in hyderabad than in mumbai?")
+    assert living.refused and living.text.startswith("Our articles don't cover cost of living")
+    screen = shared_bot.ask("any tips for a 30 minute phone screen with a recruiter?")
+    assert screen.refused and screen.text.startswith("Our articles don't cover phone screen")
+    # The same terms where the best section discusses them are answered.
+    for question in (
+        "how does cost of living change what AI engineers earn outside the US?",
+        "how do i prep for an interviewer asking about my copilot use",
+    ):
+        answer = shared_bot.ask(question)
+        assert not answer.refused and answer.citations, question

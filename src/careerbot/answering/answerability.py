@@ -5,8 +5,11 @@
    because it happens to score low.
 2. **Missing key terms**: a profession, place, exam, tool or life topic the question names
    (:mod:`careerbot.answering.lexicon`) that no article mentions: "Our articles don't cover
-   nursing pay." A term in the reader's description of themselves ("I'm a nurse, ...") is
-   context, not the question, and does not count.
+   nursing pay." A term the articles mention only elsewhere counts as missing too: when none
+   of the sections retrieved for the question mentions it, the articles name it in passing
+   ("currency, cost of living and the mix of employers all differ") but do not discuss it.
+   A term in the reader's description of themselves ("I'm a nurse, ...") is context, not the
+   question, and does not count.
 3. **Similarity**: the best section's cosine similarity below ``min_relevance`` (for a
    follow-up, the passages were found with the conversation's context, so it counts).
 4. **Keyword evidence**: below ``confident_relevance``, a question none of whose content words
@@ -89,6 +92,16 @@ class Vocabulary:
         """Whether the articles mention ``phrase`` (a lexicon term), singular or plural."""
         return phrase in self.covered
 
+    def discussed(self, phrase: str, passages: Sequence[Passage]) -> bool:
+        """Whether one of ``passages`` (title, heading or text) mentions ``phrase``: a word by
+        its stem ("interviewer" → "In interviews, …"), a phrase as a phrase."""
+        texts = [f"{p.title} {p.section} {p.text}" for p in passages]
+        if " " not in phrase:
+            stems = self.stems(phrase)
+            return any(stems <= self.stems(text) for text in texts)
+        pattern = self.terms[phrase][1]
+        return any(pattern.search(" ".join(text.lower().split())) for text in texts)
+
     def stems(self, text: str) -> set[str]:
         """Snowball stems of the content words of ``text`` longer than two letters."""
         words = [w for w in content_words(text) if len(w) > 2]
@@ -111,9 +124,12 @@ def injection(question: str) -> bool:
     return _INJECTION.search(question) is not None
 
 
-def missing_terms(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]]:
+def missing_terms(
+    question: str, vocabulary: Vocabulary, passages: Sequence[Passage] | None = None
+) -> list[tuple[str, str]]:
     """``(term as written, category)`` for each key term the question names that no article
-    mentions; a term in the reader's description of themselves is left out."""
+    mentions or, given the ``passages`` retrieved for it, that none of them mentions; a term
+    in the reader's description of themselves is left out."""
     lowered = question.lower()
     found: list[tuple[str, str]] = []
     taken: set[int] = set()
@@ -124,7 +140,9 @@ def missing_terms(question: str, vocabulary: Vocabulary) -> list[tuple[str, str]
             if m.start() in taken or _SELF.search(lowered[: m.start()]):
                 continue
             taken.add(m.start())
-            if not vocabulary.covers(phrase):
+            if not vocabulary.covers(phrase) or (
+                passages is not None and not vocabulary.discussed(phrase, passages[:1])
+            ):
                 found.append((m.group(0), category))
             break
     return found
@@ -155,7 +173,7 @@ def decide(
     """
     if injection(question):
         return Verdict(False, "injection")
-    terms = missing_terms(question, vocabulary)
+    terms = missing_terms(question, vocabulary, passages)
     if terms:
         return Verdict(False, "missing", describe_missing(question, terms))
     if not passages:

@@ -1,4 +1,5 @@
-"""Key terms readers name: professions, places, exams, tools and life topics.
+"""Key terms readers name: professions, places, exams, tools, life topics and job-search tasks
+(the interview process, offers' paperwork, résumé formats).
 
 A question that names one of these which the articles never mention is a question the articles
 cannot answer, however close its wording is to a section ("nursing pay" reads like "AI pay").
@@ -54,6 +55,12 @@ cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degr
 scholarship university college freelance freelancing upwork fiverr side-hustle startup-idea
 negotiation negotiate promotion-letter
 maternity paternity burnout work-life interviewer interviewers dress-code
+final-round hr-round phone-screen onsite technical-round coding-round behavioral-interview
+behavioural-interview star-method leetcode hackerrank mock-interview thank-you-note
+follow-up-email reference-check background-check offer-letter counteroffer counter-offer
+joining-bonus signing-bonus relocation-bonus probation appraisal resume-template resume-format
+cv-template cold-email job-fair career-fair aptitude-test group-discussion whiteboard gap-year
+career-break
 """.split()
 
 EVERYDAY = """

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import statistics
-import time
 
 import pytest
 
@@ -191,28 +189,21 @@ def test_claims_counts_the_sentences_of_any_answer() -> None:
     assert claims("One [1]. Two [2]\n\n- Three [1, 2]\n[3]") == ["One.", "Two", "Three"]
 
 
-def test_extractive_answers_pass_and_verification_is_fast(shared_bot: CareerBot) -> None:
-    """Every extractive sentence is verbatim, so none is flagged; timing with cached vectors."""
+def test_extractive_answers_pass_the_check_unchanged(shared_bot: CareerBot) -> None:
+    """Every extractive sentence is verbatim, so none is flagged and a second check changes
+    nothing. (Its speed is measured by the bench, not here.)"""
     checker = shared_bot.answerer.checker  # type: ignore[attr-defined]
-    timings, sentences = [], 0
+    sentences = 0
     for item in load_gold(GOLD):
         answer = shared_bot.ask(item.question)
         if answer.refused:
             continue
         raw = _raw_text(answer.text, answer.citations, list(answer.passages))
-        start = time.perf_counter()
         again = checker.check(raw, answer.passages, question=item.question, backend="extractive")
-        timings.append(time.perf_counter() - start)
         assert again.text == answer.text and again.citations == answer.citations
         assert answer.flagged == answer.dropped == ()
         sentences += len(claims(answer.text))
-    median = statistics.median(timings) * 1000
-    p95 = sorted(timings)[int(0.95 * len(timings))] * 1000
-    print(
-        f"verification of {len(timings)} answers ({sentences} sentences): "
-        f"median {median:.1f} ms, p95 {p95:.1f} ms"
-    )
-    assert sentences > 100 and median < 50
+    assert sentences > 100
 
 
 def _raw_text(text: str, citations: tuple, passages: list[Passage]) -> str:

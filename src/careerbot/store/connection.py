@@ -10,6 +10,7 @@ damaged index: a rebuild would not help, and the server may be back in a moment.
 from __future__ import annotations
 
 import re
+import threading
 from typing import TYPE_CHECKING
 
 from careerbot.errors import IndexCorruptError, IndexStateError, SearchServerUnreachableError
@@ -27,6 +28,12 @@ REPAIR_HINT = "Repair it with: careerbot ingest"
 UNREACHABLE_RETRY_DELAYS = (0.1, 0.4)
 # chromadb's words (a ValueError) when the client cannot reach the server at all.
 _NO_SERVER = "could not connect to a chroma server"
+# chromadb's client cache is per process and unguarded: it registers a path's System before
+# starting it, so a second thread making a client of that path meanwhile got one not yet started
+# ("'RustBindingsAPI' object has no attribute 'bindings'", then "Could not connect to tenant"),
+# and its cleanup stopped the first thread's. Clients are made, and the cache cleared, under
+# this lock: it guards chromadb's own process-wide state, so it is process-wide too.
+_CLIENT_CACHE = threading.Lock()
 
 
 def forget_cached_clients() -> None:
@@ -35,7 +42,8 @@ def forget_cached_clients() -> None:
 
     # chromadb caches one client per path in the process (broken ones included), and an open
     # embedded client keeps its own in-memory HNSW: it does not see another process's writes.
-    SharedSystemClient.clear_system_cache()
+    with _CLIENT_CACHE:
+        SharedSystemClient.clear_system_cache()
 
 
 # Chroma's words when its vector (HNSW) segment cannot be loaded: every read of the collection
@@ -91,11 +99,13 @@ def connect(settings: Settings) -> ClientAPI:
     s = settings
     try:
         if s.chroma_host:
-            return chromadb.HttpClient(
-                host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
-            )
+            with _CLIENT_CACHE:
+                return chromadb.HttpClient(
+                    host=s.chroma_host, port=s.chroma_port, settings=chroma_settings
+                )
         s.chroma_path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
+        with _CLIENT_CACHE:
+            return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
     except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
         disk = None if s.chroma_host else environment_error(exc, s.data_dir, "opened")
         if disk is not None:

@@ -34,8 +34,10 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
         return 0
     except IndexCorruptError as exc:
         logger.warning("Repairing the index: %s", exc)
-    for moved in set_aside_torn_segments(store.settings):
-        logger.warning("Moved a torn vector segment aside, to %s", moved)
+    moved = set_aside_torn_segments(store.settings)
+    for folder in moved:
+        logger.warning("Moved a torn vector segment aside, to %s", folder)
+    if moved:
         store.handle.reopen()
     ids, texts = store.all_texts()
     metadata = store.stored()

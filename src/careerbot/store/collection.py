@@ -265,10 +265,8 @@ class CollectionHandle:
 
     def reopen(self) -> None:
         """Open the embedded database afresh, to see another process's writes."""
-        with self._lock:
-            forget_cached_clients()
-            self._connected = None
-            self._collection = None
+        forget_cached_clients()
+        self.disconnect()
 
     @contextmanager
     def reopened_if_idle(self, *, min_interval: float = 1.0) -> Iterator[bool]:

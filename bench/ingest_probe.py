@@ -58,7 +58,7 @@ def instrument(clock: Clock, padding: list[tuple[int, int]]) -> None:
     from careerbot.retrieval.lexical import LexicalIndex
     from careerbot.sources import markdown
     from careerbot.store.chroma import ChunkStore
-    from careerbot.store.records import SQLiteRecordManager
+    from careerbot.store.records import SQLRecordManager
 
     batches = getattr(embedder_module, "length_batches", None)  # absent before issue 20
 
@@ -84,7 +84,7 @@ def instrument(clock: Clock, padding: list[tuple[int, int]]) -> None:
     wrap(ChunkStore, "vectors_for", "Chroma reads (stored vectors)", clock)
     wrap(ChunkStore, "delete", "Chroma deletes", clock)
     for name in ("update", "exists", "list_keys", "delete_keys", "get_time"):
-        wrap(SQLiteRecordManager, name, "record manager", clock)
+        wrap(SQLRecordManager, name, "record manager", clock)
     wrap(LexicalIndex, "warm", "BM25 index", clock)
     wrap(CareerBot, "vocabulary", "key-term vocabulary", clock)
 

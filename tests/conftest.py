@@ -167,6 +167,24 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[st
         proc.wait(timeout=20)
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server on a free loopback port (its admin URL); see tests/postgres.py."""
+    from tests.postgres import postgres_server
+
+    with postgres_server(free_port()) as url:
+        yield url
+
+
+@pytest.fixture
+def database_url(postgres: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty PostgreSQL database for one test (a `CAREERBOT_DATABASE_URL`)."""
+    from tests.postgres import fresh_database
+
+    name = "t_" + "".join(c if c.isalnum() else "_" for c in request.node.name.lower())[:50]
+    return fresh_database(postgres, name)
+
+
 HTML = "text/html; charset=utf-8"
 FIXED = {
     "/robots.txt": (200, b"User-agent: *\nDisallow: /private/\n", "text/plain"),

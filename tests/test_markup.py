@@ -114,9 +114,18 @@ def test_a_hostile_article_asked_about_yields_no_live_markup(hostile_bot: Career
 
 
 def test_a_hostile_article_page_shows_its_html_as_text(tmp_path: Path) -> None:
+    from careerbot.sources import load_corpus
+    from careerbot.store.articles import ArticleTable
+    from careerbot.store.database import Database
     from careerbot.web.pages import ArticlePages
 
-    pages = ArticlePages(write_hostile_corpus(tmp_path / "corpus"))
+    # Through the database, as an ingest stores it and a replica reads it.
+    database = Database(Settings(data_dir=tmp_path / "data"))
+    database.migrate()
+    table = ArticleTable(database, "hostile")
+    corpus = load_corpus(write_hostile_corpus(tmp_path / "corpus"))
+    assert table.sync(corpus.articles, covers=lambda _: True, failed=frozenset()) >= 1
+    pages = ArticlePages(table)
     article = pages.article("night-shift-nursing")
     assert article is not None
     body = pages.render(article).split("<body>", 1)[1]

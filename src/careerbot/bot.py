@@ -30,9 +30,8 @@ from careerbot.store.schema import where_filter
 from careerbot.text import content_words
 from careerbot.types import Answer, Answers, Passage, Passages
 
-# LangChain's indexing, runnables and tracers take about a second to import; the modules that
-# need them (ingest, the LangChain retriever, the LLM backends) are imported when first used, so
-# serving an existing index with the extractive answerer starts without them.
+# LangChain's indexing, runnables and tracers take a second to import: the modules needing them
+# (ingest, the LangChain retriever, LLM backends) are imported when first used.
 if TYPE_CHECKING:
     from careerbot.answering.condense import Condenser
     from careerbot.integrations.langchain import SectionRetriever
@@ -45,7 +44,8 @@ class CareerBot:
     >>> bot.retrieve("What does an ML engineer do?", k=3)
     >>> bot.ask("Which pays better?").citations
 
-    With no index yet, the constructor builds one from ``settings.corpus_dir``.
+    With no index yet, the constructor builds one from ``settings.corpus_dir``; a reader of a
+    Chroma server (``chroma_host``) does not, unless ``build_if_missing=True``.
     Links are absolute (``absolute_links``, for notebooks and the CLI): the app's page when
     ``app_url`` is set, else the canonical article; the web app asks for relative ones.
     """
@@ -57,7 +57,7 @@ class CareerBot:
         embedder: Embedder | None = None,
         answerer: Answerer | None = None,
         progress: ProgressCallback | None = None,
-        build_if_missing: bool = True,
+        build_if_missing: bool | None = None,
         absolute_links: bool = True,
     ) -> None:
         self.settings = settings or Settings()
@@ -74,6 +74,8 @@ class CareerBot:
             if self.settings.retrieval_mode == "dense"
             else LexicalIndex(self.store, self.settings.data_dir / "lexical")
         )
+        if build_if_missing is None:
+            build_if_missing = self.settings.chroma_host is None
         if build_if_missing and not self.store.exists():
             self.ingest(progress=progress)
         self._retriever = Retriever(
@@ -246,11 +248,10 @@ class CareerBot:
     def understand(
         self, question: str, history: Sequence[Message] = ()
     ) -> tuple[str, FollowUp | None, list[Passage]]:
-        """``(query, follow-up, passages)`` for a checked question: the question searched alone, or with the recent
-        conversation when it leans on it by form, or when it finds little alone but more with it.
-        With a model, a follow-up's rewrite into a standalone question becomes the query the
-        model answers when it shares a word with the conversation; retrieval keeps the
-        conversation's context either way."""
+        """``(query, follow-up, passages)`` for a checked question: searched alone, or with the
+        recent conversation when it leans on it by form or finds more with it. With a model, a
+        follow-up's standalone rewrite that shares a word with the conversation is the query
+        the model answers; retrieval keeps the conversation's context either way."""
         k, history = self.settings.top_k, clean_history(history, self.settings)
         follow = conversation_context(history, max_messages=self.settings.history_turns)
         if follow is None:

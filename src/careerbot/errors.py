@@ -60,6 +60,16 @@ class SearchServerUnreachableError(IndexStateError):
     """
 
 
+class DatabaseError(IndexStateError):
+    """The shared database (``database_url``) cannot be used: a wrong URL, a missing schema, a
+    failed statement. The message says what to check."""
+
+
+class DatabaseUnreachableError(DatabaseError):
+    """The database server refused the connection or did not answer in time: retried on the
+    next request, never a reason to rebuild."""
+
+
 class EmbeddingModelError(CareerbotError):
     """The bundled embedding model cannot be found or loaded."""
 

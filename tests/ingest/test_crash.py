@@ -20,6 +20,7 @@ from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.collection import forget_cached_clients
+from careerbot.store.database import SQLITE_FILE
 from tests.corpora import copied_corpus
 
 pytestmark = pytest.mark.slow
@@ -70,7 +71,7 @@ def test_kill_9_at_several_points(tmp_path: Path, embedder: Embedder) -> None:
 
     # 1. Killed during the very first build: nothing serves yet, the next run completes it.
     v1 = copied_corpus(tmp_path / "v1", COPIES, "Note:")
-    records = data / "records.sqlite3"
+    records = data / SQLITE_FILE
     assert killed_ingest(v1, env, records, kill_at=32) == -signal.SIGKILL
     store = open_store(settings, embedder)
     assert not store.is_complete()

@@ -30,6 +30,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexStateError, VectorSegmentError
 from careerbot.settings import Settings
 from careerbot.store.collection import CollectionHandle, forget_cached_clients
+from careerbot.store.database import SQLITE_FILE
 from tests.corpora import copied_corpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # one 1480-chunk embedding
@@ -225,7 +226,7 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
 ) -> None:
     data, corpus = work / "data", work / "corpus"
     env = env_for(data, corpus)
-    records = data / "records.sqlite3"
+    records = data / SQLITE_FILE
     chroma = data / "chroma" / "chroma.sqlite3"
     total = 37 * COPIES
     rows = "SELECT count(*) FROM embeddings"

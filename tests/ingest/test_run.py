@@ -13,7 +13,8 @@ from careerbot.errors import CorpusError, IndexMissingError
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.records import SQLiteRecordManager, records_path
+from careerbot.store.database import SQLITE_FILE, Database
+from careerbot.store.records import SQLRecordManager
 from tests.conftest import CORPUS
 
 NAV = Settings().navigation_headings
@@ -68,7 +69,7 @@ def test_first_ingest_stores_every_section_with_its_metadata(
     assert not any(
         m["section"] in ("Sources", "Continue your decision path") for m in store.stored().values()
     )
-    assert records_path(store.settings).is_file()
+    assert (store.settings.data_dir / SQLITE_FILE).is_file()  # the records, the articles
 
 
 def test_ingesting_twice_changes_nothing(
@@ -200,21 +201,23 @@ def test_dry_run_writes_nothing(
     edit(corpus_copy / MAIN, "Both pay well.", "Both pay very well.")
     (corpus_copy / "junior-developer-gap-2026.md").unlink()
     before = indexed.stored()
-    records = SQLiteRecordManager.for_collection(indexed.settings, indexed.name)
+    database = Database(indexed.settings)
+    records = SQLRecordManager(database, indexed.name)
     keys_before = records.list_keys()
     plan = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV, dry_run=True)
     assert plan.dry_run and plan.embedded == 1 and plan.deleted == 8 + plan.updated
     # Every other chunk's link metadata changes too: the removed guide is no longer a target.
     assert plan.updated == plan.chunks == 29
     assert indexed.stored() == before and records.list_keys() == keys_before
-    records.close()
+    database.close()
 
 
-def test_a_lost_record_file_costs_no_embeddings_and_no_duplicates(
+def test_a_lost_database_costs_no_embeddings_and_no_duplicates(
     indexed: ChunkStore, embedder: Embedder, corpus_copy: Path
 ) -> None:
     count = indexed.count()
-    records_path(indexed.settings).unlink()
+    for lost in indexed.settings.data_dir.glob(SQLITE_FILE + "*"):  # with its WAL files
+        lost.unlink()
     report = ingest(corpus_copy, indexed, embedder, navigation_headings=NAV)
     assert report.embedded == 0 and indexed.count() == count
 

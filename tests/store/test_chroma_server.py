@@ -6,7 +6,7 @@ import pytest
 
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.errors import IndexStateError
+from careerbot.errors import IndexMissingError, IndexStateError
 from careerbot.settings import Settings
 from tests.conftest import CORPUS, free_port
 
@@ -18,7 +18,7 @@ def test_bot_builds_and_answers_over_a_chroma_server(
 ) -> None:
     host, port = chroma_server
     settings = Settings(chroma_host=host, chroma_port=port, corpus_dir=CORPUS)
-    bot = CareerBot(settings, embedder=embedder)
+    bot = CareerBot(settings, embedder=embedder, build_if_missing=True)  # an editor's bot
     assert bot.last_ingest is not None and bot.last_ingest.articles == 5
     assert not settings.chroma_path.exists()  # nothing embedded on local disk
     answer = bot.ask("Which cloud should my first certification be on?")
@@ -26,10 +26,30 @@ def test_bot_builds_and_answers_over_a_chroma_server(
         "https://careers.example.com/articles/cloud-certifications-worth-it-2026#"
     )
     again = CareerBot(settings, embedder=embedder)
-    assert again.ingest().embedded == 0
+    assert again.last_ingest is None and again.ingest().embedded == 0
+
+
+def test_a_reader_of_a_server_never_builds_the_index(
+    chroma_server: tuple[str, int], embedder: Embedder
+) -> None:
+    """Readers are read-only in server mode: with no collection on the server, a reader says
+    so (and what to run) instead of building one from its own corpus folder."""
+    host, port = chroma_server
+    settings = Settings(
+        chroma_host=host, chroma_port=port, collection="nobody-ingested", corpus_dir=CORPUS
+    )
+    reader = CareerBot(settings, embedder=embedder)
+    assert reader.last_ingest is None
+    with pytest.raises(IndexMissingError, match="careerbot ingest"):
+        reader.health()
+    with pytest.raises(IndexMissingError, match="careerbot ingest"):
+        reader.ask("Which cloud should my first certification be on?")
+    assert reader.store.handle.find() is None  # nothing was created on the server
 
 
 def test_unreachable_server_says_what_to_do(embedder: Embedder) -> None:
     settings = Settings(chroma_host="127.0.0.1", chroma_port=free_port(), corpus_dir=CORPUS)
     with pytest.raises(IndexStateError, match="chroma run"):
-        CareerBot(settings, embedder=embedder)
+        CareerBot(settings, embedder=embedder, build_if_missing=True)
+    with pytest.raises(IndexStateError, match="unreachable"):
+        CareerBot(settings, embedder=embedder).health()

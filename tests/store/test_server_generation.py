@@ -1,13 +1,15 @@
 """Replicas and editors in their own data dirs against one real `chroma run` server: the index's
-generation lives in the collection, so readers follow an editor's ingests; and a server that is
-down is reported as unreachable (503, never "rebuild"), and served again once it is back."""
+generation lives in the collection, so readers follow an editor's ingests; editors share the
+record manager, the ingest lock and the pages' articles through PostgreSQL; and a server that
+is down is reported as unreachable (503, never "rebuild"), and served again once it is back."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -16,7 +18,9 @@ from fastapi.testclient import TestClient
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
 from careerbot.web.api import add_error_handler, api_router
+from careerbot.web.server import create_app
 from tests.conftest import CORPUS, free_port, start_chroma
 from tests.corpora import copied_corpus
 
@@ -63,7 +67,7 @@ def test_replicas_follow_an_editor_in_another_data_dir(
             retrieval_mode=mode,
         )
 
-    editor = CareerBot(settings("editor"), embedder=embedder)
+    editor = CareerBot(settings("editor"), embedder=embedder, build_if_missing=True)
     assert editor.last_ingest is not None and editor.last_ingest.chunks == 37
     # Replicas A and B, each asked in both modes (a data dir per bot: none shares files).
     readers = {
@@ -115,7 +119,7 @@ def test_a_server_down_is_unreachable_not_corrupt_and_served_again_once_back(
         settings = Settings(
             chroma_host="127.0.0.1", chroma_port=port, data_dir=tmp_path / "a", corpus_dir=CORPUS
         )
-        bot = CareerBot(settings, embedder=embedder)
+        bot = CareerBot(settings, embedder=embedder, build_if_missing=True)
         app = FastAPI()
         add_error_handler(app, settings.data_dir)
         app.include_router(api_router(bot))
@@ -152,3 +156,84 @@ def test_a_server_down_is_unreachable_not_corrupt_and_served_again_once_back(
     finally:
         server.kill()
         server.wait(timeout=20)
+
+
+def test_editors_anywhere_share_records_a_lock_and_the_pages(
+    chroma_server: tuple[str, int],
+    database_url: str,
+    embedder: Embedder,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two editors in their own data dirs (machines) share the record manager and the ingest
+    lock through PostgreSQL; a replica with no corpus folder renders the pages from it."""
+    host, port = chroma_server
+
+    def settings(data: str, corpus: Path, url: str | None = database_url) -> Settings:
+        return Settings(
+            chroma_host=host,
+            chroma_port=port,
+            collection="editors",
+            data_dir=tmp_path / data,
+            corpus_dir=corpus,
+            database_url=url,
+        )
+
+    corpus_a = copied_corpus(tmp_path / "corpus-a", 1)
+    corpus_b = copied_corpus(tmp_path / "corpus-b", 1)
+    first = CareerBot(settings("editor-a", corpus_a), embedder=embedder, build_if_missing=True)
+    assert first.last_ingest is not None and first.last_ingest.chunks == 37
+
+    written: list[int] = []
+    upsert = ChunkStore.upsert
+
+    def counted(self: ChunkStore, ids: Sequence[str], *args: Any, **kwargs: Any) -> Any:
+        written.append(len(ids))
+        return upsert(self, ids, *args, **kwargs)
+
+    monkeypatch.setattr(ChunkStore, "upsert", counted)
+    # A fresh editor, same database: its first ingest of the unchanged corpus writes nothing.
+    second = CareerBot(settings("editor-b", corpus_b), embedder=embedder)
+    report = second.ingest()
+    assert (report.embedded, report.added, report.updated, report.deleted) == (0, 0, 0, 0)
+    assert written == []
+    # The control: an editor with a database of its own rewrites every chunk (no embedding).
+    alone = CareerBot(settings("editor-c", corpus_b, url=None), embedder=embedder).ingest()
+    assert alone.embedded == 0 and sum(written) == 37
+    monkeypatch.setattr(ChunkStore, "upsert", upsert)
+
+    # A replica with no corpus folder serves the pages an editor stored.
+    empty = tmp_path / "no-corpus"
+    empty.mkdir()
+    replica = CareerBot(settings("replica", empty), embedder=embedder)
+    client = TestClient(create_app(replica))
+    assert client.get(f"/articles/{EDITED}").status_code == 200
+    assert "India" in client.get("/articles").text
+
+    # Both editors change one section at once, each its own way: one waits for the other's
+    # lock, so the collection ends with one version of it (the last run's), never two.
+    for corpus, word in ((corpus_a, "quarbelian"), (corpus_b, "vexorian")):
+        article = corpus / f"{EDITED}.md"
+        article.write_text(article.read_text().replace(SECTION, f"{SECTION}A {word} exam. "))
+    with ThreadPoolExecutor(2) as pool:
+        runs = [pool.submit(bot.ingest) for bot in (first, second)]
+        reports = [run.result() for run in runs]
+    assert all(r.updated >= 1 for r in reports)
+    versions = [
+        text for text in first.store.all_texts()[1] if "quarbelian" in text or "vexorian" in text
+    ]
+    assert len(versions) == 1, versions
+    last = "quarbelian" if "quarbelian" in versions[0] else "vexorian"
+    took = until_all({"replica": replica}, lambda _: last in client.get(f"/articles/{EDITED}").text)
+    print(f"edited page served after {took} s")
+
+    (corpus_a / f"{DELETED}.md").unlink()
+    assert first.ingest().deleted > 0
+    took = until_all(
+        {"replica": replica},
+        lambda _: (
+            client.get(f"/articles/{DELETED}").status_code == 404
+            and "India" not in client.get("/articles").text
+        ),
+    )
+    print(f"deleted page gone after {took} s")

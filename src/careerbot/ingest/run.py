@@ -14,8 +14,8 @@ skips them, and finishes the cleanup. A source that fails to load keeps its stor
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,13 @@ from careerbot.ingest.scope import Scope, gather, of_corpus
 from careerbot.ingest.writer import write
 from careerbot.sources import Corpus, require_folder
 from careerbot.sources.web import Fetcher
+from careerbot.store.articles import ArticleTable
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.database import Database
 from careerbot.store.environment import storage_errors
+from careerbot.store.records import import_legacy_records
 from careerbot.store.schema import stored_chunk
-from careerbot.store.writer_lock import ingest_lock
+from careerbot.store.writer_lock import ingest_lock, shared_ingest_lock
 
 __all__ = ["ingest", "ingest_corpus", "ingest_sources", "report"]
 
@@ -84,13 +87,13 @@ def ingest_sources(
     """:func:`ingest`, with what to read and how to write as two option objects."""
     if sources.root is not None and sources.only is None:
         require_folder(sources.root)  # before the lock: a missing corpus writes nothing
-    data_dir = store.settings.data_dir
-    with storage_errors(data_dir), nullcontext() if options.dry_run else ingest_lock(data_dir):
+    with writing(store, dry_run=options.dry_run) as database:
         started = time.perf_counter()
         repaired = 0 if options.dry_run else repair_missing_vectors(store, embedder, options)
         stored = store.stored()
         scope = gather(sources, {stored_chunk(i, m).source for i, m in stored.items()})
-        return replace(_apply(scope, stored, store, embedder, options, started), repaired=repaired)
+        report = _apply(scope, stored, store, embedder, options, started, database)
+        return replace(report, repaired=repaired)
 
 
 def ingest_corpus(
@@ -105,10 +108,30 @@ def ingest_corpus(
     For corpora built in memory (the evaluation's inverse-cloze collection).
     """
     options = options or IngestOptions()
-    data_dir = store.settings.data_dir
-    with storage_errors(data_dir), nullcontext() if options.dry_run else ingest_lock(data_dir):
+    with writing(store, dry_run=options.dry_run) as database:
         started = time.perf_counter()
-        return _apply(of_corpus(corpus), store.stored(), store, embedder, options, started)
+        stored = store.stored()
+        return _apply(of_corpus(corpus), stored, store, embedder, options, started, database)
+
+
+@contextmanager
+def writing(store: ChunkStore, *, dry_run: bool) -> Iterator[Database | None]:
+    """The block of one ingest: storage errors made friendly and, unless ``dry_run``, the
+    ingest locks held (this data dir's, then the shared database's) and the database
+    migrated. Yields the database to write to (None for a dry run)."""
+    settings = store.settings
+    with storage_errors(settings.data_dir):
+        if dry_run:
+            yield None
+            return
+        with (
+            ingest_lock(settings.data_dir),
+            Database(settings) as database,
+            shared_ingest_lock(database, store.name),
+        ):
+            database.migrate()
+            import_legacy_records(database, settings.data_dir)
+            yield database
 
 
 def _apply(
@@ -118,12 +141,19 @@ def _apply(
     embedder: Embedder,
     options: IngestOptions,
     started: float,
+    database: Database | None,
 ) -> IngestReport:
-    """Plan, write unless a dry run, start a new generation when something changed, report."""
+    """Plan, write unless a dry run (``database`` None), start a new generation when something
+    changed, report."""
     plan = make_plan(scope, stored, embedder, rebuild=options.rebuild)
     embedded, deleted = plan.to_embed, len(plan.sweep)
-    if not options.dry_run:
-        embedded, deleted = write(plan, store, embedder, options, stored_ids=set(stored))
+    if database is not None:
+        embedded, deleted = write(
+            plan, store, embedder, options, stored_ids=set(stored), database=database
+        )
+        ArticleTable(database, store.name).sync(
+            scope.corpus.articles, covers=scope.covers_path, failed=scope.corpus.failed
+        )
         # A new stamp makes every reader reopen the collection and rebuild the keyword index
         # (half a minute at 100k chunks), so a run that wrote and deleted nothing keeps the old.
         if not plan.changes_nothing or not store.is_complete():

@@ -41,7 +41,11 @@ class Scope:
         """Whether this run covers a stored chunk's source (and so may delete the chunk)."""
         if chunk.from_web:
             return chunk.source in self.web_sources
-        return self.folder and (self.subpath is None or under(chunk.source, self.subpath))
+        return self.covers_path(chunk.source)
+
+    def covers_path(self, path: str) -> bool:
+        """Whether this run covers the folder file at ``path`` (relative to the folder)."""
+        return self.folder and (self.subpath is None or under(path, self.subpath))
 
     def keeps(self, chunk: StoredChunk) -> bool:
         """Whether a stored chunk stays as it is: not covered, or its source failed to load."""

@@ -28,7 +28,8 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.options import IngestOptions
 from careerbot.integrations.langchain import EmbedderEmbeddings
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.records import SQLiteRecordManager
+from careerbot.store.database import Database
+from careerbot.store.records import SQLRecordManager
 from careerbot.store.schema import CONTENT_HASH, SOURCE, chunk_metadata, stored_id_of
 from careerbot.types import Chunk
 
@@ -183,12 +184,13 @@ def write(
     options: IngestOptions,
     *,
     stored_ids: set[str],
+    database: Database,
 ) -> Written:
     """Carry out ``plan``: write through ``langchain_core.indexing.index``, then delete
     ``plan.sweep``.
 
     ``stored_ids`` is what the collection held when the plan was made (under the ingest lock,
-    so still what it holds).
+    so still what it holds); ``database`` holds the record manager's records.
     """
     docs = chunk_documents(plan.chunks)
     if plan.scope.whole:  # a full cleanup deletes whatever is not fed again
@@ -210,7 +212,7 @@ def write(
     # Each write batch is embedded as padded batches: texts of one token length waste nothing.
     lengths = embedder.token_lengths([d.page_content for d in docs])
     docs = [docs[i] for i in sorted(range(len(docs)), key=lambda i: lengths[i])]
-    records = SQLiteRecordManager.for_collection(store.settings, store.name)
+    records = SQLRecordManager(database, store.name)
     try:
         # Records must not claim chunks the store lacks (a replaced or lost collection), or
         # index() would skip writing them; a rebuild forgets them all so all is written again.
@@ -229,8 +231,5 @@ def write(
         store.delete(plan.sweep)
         records.delete_keys(list(plan.sweep))
     finally:
-        try:
-            writer.close()  # a write in flight lands (or fails) before the run ends
-        finally:
-            records.close()
+        writer.close()  # a write in flight lands (or fails) before the run ends
     return Written(writer.embedded, len(writer.deleted | (set(plan.sweep) & stored_ids)))

@@ -47,6 +47,13 @@ class StorageSettings(BaseModel):
         description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    database_url: str | None = Field(
+        None,
+        description="SQLAlchemy URL of the database for state shared by every editor and "
+        "replica: the ingest records, the ingest lock and the articles the pages show "
+        "(e.g. `postgresql+psycopg://careerbot@db.internal/careerbot`). Unset: SQLite at "
+        "`<data_dir>/careerbot.sqlite3`, which only this machine sees.",
+    )
     generation_check_seconds: float = Field(
         0.5,
         gt=0,

@@ -1,80 +1,54 @@
-"""A persistent LangChain record manager on the standard library's sqlite3.
+"""A persistent LangChain record manager in the shared database (:mod:`.database`).
 
 ``langchain_core.indexing.index`` uses it to remember which chunk keys are in the vector store
-and when each was last seen, so a re-ingest skips unchanged chunks and a ``full`` or
-``scoped_full`` cleanup deletes what disappeared.
+and when each was last fed, so a re-ingest skips unchanged chunks and a ``full`` or
+``scoped_full`` cleanup deletes what disappeared. In PostgreSQL every editor shares it, so an
+editor's first ingest of an unchanged corpus writes nothing.
 
 Why our own rather than langchain-classic's ``SQLRecordManager``: langchain-classic only gets
-security fixes and brings SQLAlchemy along; this is one small table, every write is one
-transaction, and the file sits in the data dir beside the collection it describes.
+security fixes; this is one table of our schema (migrated with the others), every write one
+transaction, and times come from the database's clock when machines share it.
 """
 
 from __future__ import annotations
 
 import sqlite3
-import threading
-import time
 from collections.abc import Sequence
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 from langchain_core.indexing import RecordManager
+from sqlalchemy import and_, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
-from careerbot.settings import Settings
+from careerbot.store.database import Database
+from careerbot.store.tables import RECORDS
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS records (
-    namespace  TEXT NOT NULL,
-    key        TEXT NOT NULL,
-    group_id   TEXT,
-    updated_at REAL NOT NULL,
-    PRIMARY KEY (namespace, key)
-);
-CREATE INDEX IF NOT EXISTS records_group ON records (namespace, group_id);
-CREATE INDEX IF NOT EXISTS records_time ON records (namespace, updated_at);
-"""
+_CHUNK = 500  # keys per statement: SQLite allows 32k parameters, PostgreSQL 65k
 
 
-def records_path(settings: Settings) -> Path:
-    """The record manager's SQLite file, in the data dir (one file; a namespace per collection)."""
-    return settings.data_dir / "records.sqlite3"
+class SQLRecordManager(RecordManager):
+    """Records of what one collection (the namespace) holds, in the shared database."""
 
-
-class SQLiteRecordManager(RecordManager):
-    """Records of what the collection holds, in one SQLite file (WAL mode, one transaction per
-    write)."""
-
-    @classmethod
-    def for_collection(cls, settings: Settings, collection: str) -> SQLiteRecordManager:
-        """The record manager of one collection, at :func:`records_path`."""
-        return cls(namespace=collection, path=records_path(settings))
-
-    def __init__(self, namespace: str, path: Path) -> None:
+    def __init__(self, database: Database, namespace: str) -> None:
         super().__init__(namespace)
-        self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self.database = database
         self._last_time = 0.0
-        self.create_schema()
-
-    def close(self) -> None:
-        """Close the database file."""
-        self._db.close()
 
     def create_schema(self) -> None:
-        """Create the table (idempotent)."""
-        with self._lock:
-            self._db.executescript(SCHEMA)
+        """Migrate the database to the newest schema (idempotent)."""
+        self.database.migrate()
 
     async def acreate_schema(self) -> None:
         """Async twin of :meth:`create_schema`."""
         self.create_schema()
 
     def get_time(self) -> float:
-        """Wall-clock seconds, never going backwards within this process."""
-        self._last_time = max(time.time(), self._last_time + 1e-6)
+        """The database's time (see :meth:`Database.now`), never going backwards here."""
+        with self.database.errors(), self.database.engine.connect() as conn:
+            now = self.database.now(conn)
+        self._last_time = max(now, self._last_time + 1e-6)
         return self._last_time
 
     async def aget_time(self) -> float:
@@ -96,15 +70,21 @@ class SQLiteRecordManager(RecordManager):
         now = self.get_time()
         if time_at_least is not None and now < time_at_least:
             raise ValueError(f"Time sync issue: {now} < {time_at_least}")
-        rows = [(self.namespace, k, g, now) for k, g in zip(keys, group_ids, strict=True)]
-        with self._lock, self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "INSERT INTO records (namespace, key, group_id, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (namespace, key) DO UPDATE SET "
-                "group_id = excluded.group_id, updated_at = excluded.updated_at",
-                rows,
-            )
+        if not keys:
+            return
+        rows = [
+            {"namespace": self.namespace, "key": k, "group_id": g, "updated_at": now}
+            for k, g in zip(keys, group_ids, strict=True)
+        ]
+        dialect = postgresql if self.database.is_postgres else sqlite
+        insert = dialect.insert(RECORDS)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["namespace", "key"],
+            set_={"group_id": insert.excluded.group_id, "updated_at": insert.excluded.updated_at},
+        )
+        with self.database.errors(), self.database.engine.begin() as conn:
+            for start in range(0, len(rows), _CHUNK):
+                conn.execute(upsert, rows[start : start + _CHUNK])
 
     async def aupdate(
         self,
@@ -119,17 +99,13 @@ class SQLiteRecordManager(RecordManager):
     def exists(self, keys: Sequence[str]) -> list[bool]:
         """Whether each key is recorded."""
         found: set[str] = set()
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                part = list(keys[start : start + 500])
-                marks = ",".join("?" * len(part))
-                found.update(
-                    row[0]
-                    for row in self._db.execute(
-                        f"SELECT key FROM records WHERE namespace = ? AND key IN ({marks})",
-                        [self.namespace, *part],
-                    )
+        with self.database.errors(), self.database.engine.connect() as conn:
+            for start in range(0, len(keys), _CHUNK):
+                part = list(keys[start : start + _CHUNK])
+                query = select(RECORDS.c.key).where(
+                    and_(RECORDS.c.namespace == self.namespace, RECORDS.c.key.in_(part))
                 )
+                found.update(conn.scalars(query))
         return [k in found for k in keys]
 
     async def aexists(self, keys: Sequence[str]) -> list[bool]:
@@ -145,23 +121,18 @@ class SQLiteRecordManager(RecordManager):
         limit: int | None = None,
     ) -> list[str]:
         """Keys matching every given filter."""
-        sql = "SELECT key FROM records WHERE namespace = ?"
-        args: list[object] = [self.namespace]
+        query: Any = select(RECORDS.c.key).where(RECORDS.c.namespace == self.namespace)
         if before is not None:
-            sql += " AND updated_at < ?"
-            args.append(before)
+            query = query.where(RECORDS.c.updated_at < before)
         if after is not None:
-            sql += " AND updated_at > ?"
-            args.append(after)
+            query = query.where(RECORDS.c.updated_at > after)
         if group_ids is not None:
-            sql += f" AND group_id IN ({','.join('?' * len(group_ids))})"
-            args.extend(group_ids)
-        sql += " ORDER BY key"
+            query = query.where(RECORDS.c.group_id.in_(list(group_ids)))
+        query = query.order_by(RECORDS.c.key)
         if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        with self._lock:
-            return [row[0] for row in self._db.execute(sql, args)]
+            query = query.limit(limit)
+        with self.database.errors(), self.database.engine.connect() as conn:
+            return list(conn.scalars(query))
 
     async def alist_keys(
         self,
@@ -176,13 +147,43 @@ class SQLiteRecordManager(RecordManager):
 
     def delete_keys(self, keys: Sequence[str]) -> None:
         """Forget ``keys``."""
-        with self._lock, self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany(
-                "DELETE FROM records WHERE namespace = ? AND key = ?",
-                [(self.namespace, k) for k in keys],
-            )
+        with self.database.errors(), self.database.engine.begin() as conn:
+            for start in range(0, len(keys), _CHUNK):
+                part = list(keys[start : start + _CHUNK])
+                conn.execute(
+                    delete(RECORDS).where(
+                        and_(RECORDS.c.namespace == self.namespace, RECORDS.c.key.in_(part))
+                    )
+                )
 
     async def adelete_keys(self, keys: Sequence[str]) -> None:
         """Async twin of :meth:`delete_keys`."""
         self.delete_keys(keys)
+
+
+LEGACY_FILE = "records.sqlite3"
+
+
+def import_legacy_records(database: Database, data_dir: Path) -> int:
+    """Copy the records of ``<data_dir>/records.sqlite3`` (where they lived before the shared
+    database) once, then rename that file ``*.imported``: the first ingest after the upgrade
+    then rewrites nothing. Returns the rows copied."""
+    legacy = data_dir / LEGACY_FILE
+    if not legacy.is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{legacy}?mode=ro", uri=True)) as old:
+            rows = old.execute("SELECT namespace, key, group_id, updated_at FROM records")
+            records = [
+                {"namespace": n, "key": k, "group_id": g, "updated_at": t} for n, k, g, t in rows
+            ]
+    except sqlite3.Error:
+        return 0  # unreadable: the next ingest rewrites (without re-embedding) what it finds
+    dialect = postgresql if database.is_postgres else sqlite
+    with database.errors(), database.engine.begin() as conn:
+        for start in range(0, len(records), _CHUNK):
+            conn.execute(
+                dialect.insert(RECORDS).on_conflict_do_nothing(), records[start : start + _CHUNK]
+            )
+    legacy.rename(legacy.with_name(LEGACY_FILE + ".imported"))
+    return len(records)

@@ -1,4 +1,5 @@
-"""Article pages at ``/articles/<slug>``: the corpus rendered so citation anchors land offline.
+"""Article pages at ``/articles/<slug>``: the stored articles rendered so citation anchors land
+offline.
 
 Headings get their ids from the same parser configuration ingest uses, so every
 ``/articles/<slug>#<anchor>`` in a citation matches an element id on the page.
@@ -7,13 +8,15 @@ Headings get their ids from the same parser configuration ingest uses, so every
 from __future__ import annotations
 
 import html
+import threading
+import time
 from pathlib import Path
 
 from careerbot.errors import CareerbotError
 from careerbot.links import article_path
 from careerbot.markup import safe_url
-from careerbot.sources import Corpus, load_corpus, markdown_parser, source_files
-from careerbot.types import Article
+from careerbot.sources import load_corpus, markdown_parser, source_files
+from careerbot.store.articles import ArticleTable, StoredArticle
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -36,39 +39,73 @@ nav {{ margin-bottom: 1.5rem; }}
 
 
 class ArticlePages:
-    """Renders corpus articles to HTML, re-reading the folder when a file changes."""
+    """Renders the articles an ingest stored in the database (so a replica needs no corpus
+    folder), re-reading them when an ingest changed them (checked every ``check_seconds``).
 
-    def __init__(self, corpus_dir: Path, navigation_headings: tuple[str, ...] = ()) -> None:
+    A database with no articles for the collection (nothing ingested since articles were
+    stored there) falls back to the corpus folder; a database that fails keeps the last
+    articles read serving.
+    """
+
+    def __init__(
+        self,
+        table: ArticleTable,
+        corpus_dir: Path | None = None,
+        *,
+        navigation_headings: tuple[str, ...] = (),
+        check_seconds: float = 0.5,
+    ) -> None:
+        self.table = table
         self.corpus_dir = corpus_dir
         self.navigation_headings = navigation_headings
+        self.check_seconds = check_seconds
         self._md = markdown_parser()
-        self._stamp: tuple[tuple[str, float], ...] | None = None
-        self._corpus: Corpus | None = None
+        self._lock = threading.Lock()
+        self._checked = -float("inf")
+        self._stamp: object = None
+        self._articles: dict[str, StoredArticle] = {}
 
-    def corpus(self) -> Corpus:
-        """The corpus as it is on disk now (cached until a file changes)."""
-        stamp = (
-            tuple((str(p), p.stat().st_mtime_ns) for p in source_files(self.corpus_dir))
-            if self.corpus_dir.is_dir()
-            else ()
-        )
-        if self._corpus is None or stamp != self._stamp:
-            self._corpus = load_corpus(
-                self.corpus_dir, navigation_headings=self.navigation_headings
-            )
-            self._stamp = stamp
-        return self._corpus
+    def articles(self) -> dict[str, StoredArticle]:
+        """The articles by slug, as last stored (or in the corpus folder)."""
+        with self._lock:
+            if time.monotonic() - self._checked >= self.check_seconds:
+                self._refresh()
+                self._checked = time.monotonic()
+            return self._articles
 
-    def article(self, slug: str) -> Article | None:
-        """The article with ``slug``, or None."""
+    def _refresh(self) -> None:
         try:
-            return self.corpus().by_slug().get(slug)
+            stored = self.table.stamp() if self.table.database.readable() else (0, 0.0)
+            if stored[0]:
+                if stored != self._stamp:
+                    self._articles = {a.slug: a for a in self.table.load()}
+                self._stamp = stored
+                return
+            folder = self._folder_stamp()
+            if folder != self._stamp:
+                self._articles = self._folder_articles()
+            self._stamp = folder
         except CareerbotError:
-            return None
+            return  # the last articles read keep serving
 
-    def render(self, article: Article) -> str:
+    def _folder_stamp(self) -> tuple[tuple[str, int], ...]:
+        if self.corpus_dir is None or not self.corpus_dir.is_dir():
+            return ()
+        return tuple((str(p), p.stat().st_mtime_ns) for p in source_files(self.corpus_dir))
+
+    def _folder_articles(self) -> dict[str, StoredArticle]:
+        if self.corpus_dir is None or not self.corpus_dir.is_dir():
+            return {}
+        corpus = load_corpus(self.corpus_dir, navigation_headings=self.navigation_headings)
+        return {a.slug: StoredArticle.of(a) for a in corpus.articles}
+
+    def article(self, slug: str) -> StoredArticle | None:
+        """The article with ``slug``, or None."""
+        return self.articles().get(slug)
+
+    def render(self, article: StoredArticle) -> str:
         """A whole HTML page for ``article``; links to corpus articles stay inside the app."""
-        local = {a.url: article_path(a.slug) for a in self.corpus().articles if a.url}
+        local = {a.url: article_path(a.slug) for a in self.articles().values() if a.url}
         tokens = self._md.parse(article.markdown)
         for token in tokens:
             for child in token.children or []:
@@ -92,7 +129,7 @@ class ArticlePages:
         """A page listing every article."""
         items = "\n".join(
             f'<li><a href="{html.escape(article_path(a.slug))}">{html.escape(a.title)}</a></li>'
-            for a in sorted(self.corpus().articles, key=lambda a: a.title)
+            for a in sorted(self.articles().values(), key=lambda a: a.title)
         )
         return PAGE.format(
             title="Articles", canonical="", meta="", body=f"<h1>Articles</h1><ul>{items}</ul>"

@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from careerbot.bot import CareerBot
+from careerbot.store.articles import ArticleTable
+from careerbot.store.database import Database
 from careerbot.web.address import DEFAULT_HOST
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat, queue_chat
@@ -28,7 +30,12 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
     add_error_handler(app, settings.data_dir)
     slots = AnswerSlots.for_settings(settings)  # one limit for the chat and /api/ask
     app.include_router(api_router(bot, slots))
-    pages = ArticlePages(settings.corpus_dir, settings.navigation_headings)
+    pages = ArticlePages(
+        ArticleTable(Database(settings), bot.store.name),
+        settings.corpus_dir,
+        navigation_headings=settings.navigation_headings,
+        check_seconds=settings.generation_check_seconds,
+    )
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def article_index() -> str:

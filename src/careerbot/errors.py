@@ -70,6 +70,10 @@ class DatabaseUnreachableError(DatabaseError):
     next request, never a reason to rebuild."""
 
 
+class UnknownAnswerError(CareerbotError):
+    """Feedback names an answer_id this app never gave, or one older than the log keeps."""
+
+
 class EmbeddingModelError(CareerbotError):
     """The bundled embedding model cannot be found or loaded."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -193,10 +194,13 @@ class Answer:
     notice: str = ""
     """One line for the reader when the answer is not what was asked for, e.g. the language
     model was unavailable and this is the extractive answer instead. Empty otherwise."""
+    answer_id: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False, repr=False)
+    """A random id readers rate this answer by (``POST /api/feedback``)."""
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``careerbot ask --json``."""
         return {
+            "answer_id": self.answer_id,
             "answer": self.text,
             "question": self.question,
             "refused": self.refused,

@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from careerbot.settings.answering import AnsweringSettings
+from careerbot.settings.feedback import FeedbackSettings
 from careerbot.settings.llm import LLMSettings
 from careerbot.settings.paths import (
     APP_NAME,
@@ -32,7 +33,9 @@ __all__ = [
 
 
 # Fields are listed base by base from the last: storage, answering, llm, web.
-class Settings(WebSettings, LLMSettings, AnsweringSettings, StorageSettings, BaseSettings):
+class Settings(
+    FeedbackSettings, WebSettings, LLMSettings, AnsweringSettings, StorageSettings, BaseSettings
+):
     """careerbot's settings: built once (usually from the environment) and passed in."""
 
     model_config = SettingsConfigDict(env_prefix="CAREERBOT_", frozen=True, extra="ignore")

@@ -2,8 +2,8 @@
 the ingest lock, the articles the pages show): SQLite in the data dir by default, PostgreSQL
 when ``database_url`` says so. SQLAlchemy Core speaks both; Alembic migrates the schema.
 
-Only an ingest migrates (under its lock); a reader never creates or alters anything: it sees
-an empty database until an editor has ingested.
+An ingest migrates (under its lock), and so does the app before it first logs a question or a
+rating; reading never creates or alters anything (it sees an empty database until then).
 """
 
 from __future__ import annotations
@@ -19,16 +19,13 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from careerbot.errors import (
-    DatabaseError,
-    DatabaseUnreachableError,
-    StorageEnvironmentError,
-)
+from careerbot.errors import DatabaseError, DatabaseUnreachableError
 from careerbot.settings import Settings
+from careerbot.store.environment import environment_error
 
 SQLITE_FILE = "careerbot.sqlite3"
+MIGRATION_LOCK = 0x6361726565726264  # the advisory lock migrations take in PostgreSQL
 CONNECT_TIMEOUT = 5  # seconds: an unreachable server fails fast with advice, not a hang
-_DISK_WORDS = ("disk is full", "disk i/o error", "readonly database", "unable to open")
 
 
 def database_url(settings: Settings) -> URL:
@@ -123,6 +120,8 @@ class Database:
         config = Config()
         config.set_main_option("script_location", str(files("careerbot.store") / "migrations"))
         with self.errors(), self.engine.begin() as conn:
+            if self.is_postgres:  # replicas and editors starting at once migrate in turn
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
 
@@ -152,11 +151,11 @@ class Database:
 
     def _translate(self, exc: DBAPIError) -> Exception:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        if self.sqlite_path is not None and any(w in reason.lower() for w in _DISK_WORDS):
-            return StorageEnvironmentError(
-                f"Cannot write the database {self.sqlite_path} ({reason}). Free disk space or "
-                "fix the data dir's permissions, then retry; the index keeps serving."
-            )
+        path = self.sqlite_path
+        if path is not None:  # a full or read-only disk: what to free or fix, as for Chroma
+            disk = environment_error(exc.orig or exc, path.parent)
+            if disk is not None:
+                return disk
         if self.is_postgres and (exc.connection_invalidated or _is_connect_failure(reason)):
             return DatabaseUnreachableError(
                 f"The database {self.describe()} is unreachable ({reason}). careerbot retries "

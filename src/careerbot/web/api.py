@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.exception_handlers import http_exception_handler
@@ -19,7 +20,9 @@ from careerbot.errors import (
     CareerbotError,
     IndexStateError,
     QuestionError,
+    UnknownAnswerError,
 )
+from careerbot.feedback import AnswerLog
 from careerbot.web.limits import AnswerSlots
 from careerbot.web.messages import public_message
 
@@ -33,10 +36,25 @@ class AskRequest(BaseModel):
     )
 
 
+class FeedbackRequest(BaseModel):
+    """Body of ``POST /api/feedback``."""
+
+    answer_id: str = Field(
+        min_length=1, max_length=64, pattern=r"^[0-9a-f]+$", description="From /api/ask."
+    )
+    rating: Literal["up", "down"] = Field(description="Thumbs up or down.")
+    comment: str = Field("", max_length=2000, description="What was good or missing.")
+    browser: str | None = Field(
+        None, max_length=64, description="A random id of the reader's browser, if any."
+    )
+
+
 def status_for(exc: CareerbotError) -> int:
     """The HTTP status for one of careerbot's errors."""
     if isinstance(exc, QuestionError):
         return 422
+    if isinstance(exc, UnknownAnswerError):
+        return 404
     if isinstance(exc, (IndexStateError, BusyError)):
         return 503
     return 500
@@ -97,8 +115,11 @@ def validation_message(exc: RequestValidationError) -> str:
     return f"Invalid request: {problems}"
 
 
-def api_router(bot: CareerBot, slots: AnswerSlots | None = None) -> APIRouter:
-    """Routes under ``/api``; answers take turns on ``slots`` (shared with the chat)."""
+def api_router(
+    bot: CareerBot, slots: AnswerSlots | None = None, answer_log: AnswerLog | None = None
+) -> APIRouter:
+    """Routes under ``/api``; answers take turns on ``slots`` (shared with the chat) and are
+    kept in ``answer_log`` (without one, ``/api/feedback`` answers 404)."""
     slots = slots or AnswerSlots.for_settings(bot.settings)
     router = APIRouter(prefix="/api", tags=["careerbot"])
 
@@ -125,19 +146,35 @@ def api_router(bot: CareerBot, slots: AnswerSlots | None = None) -> APIRouter:
 
     @router.post("/ask")
     def ask(body: AskRequest) -> dict[str, Any]:
+        """The answer (with its ``answer_id``, to rate it by), citations and passages."""
         with slots.slot():
-            return bot.ask(body.question, history=body.history).to_dict()
+            started = time.perf_counter()
+            answer = bot.ask(body.question, history=body.history)
+        if answer_log is not None:
+            latency = (time.perf_counter() - started) * 1000
+            answer_log.record(answer, latency_ms=latency, channel="api")
+        return answer.to_dict()
+
+    @router.post("/feedback")
+    def feedback(body: FeedbackRequest) -> dict[str, Any]:
+        """Rate an answer given lately: 200 ``{answer_id, rating}``; 404 for an unknown id."""
+        if answer_log is None:
+            raise UnknownAnswerError("Feedback is not kept by this app.")
+        rating = answer_log.rate(body.answer_id, body.rating, body.comment, body.browser)
+        return {"answer_id": rating.answer_id, "rating": rating.rating}
 
     @router.api_route(
         "/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
     )
     def elsewhere(rest: str, request: Request) -> JSONResponse:
         """Unknown routes and methods, in the API's own error shape."""
-        allowed = {"health": "GET", "retrieve": "GET", "ask": "POST"}.get(rest.strip("/"))
+        allowed = {"health": "GET", "retrieve": "GET", "ask": "POST", "feedback": "POST"}.get(
+            rest.strip("/")
+        )
         if allowed:
             message = f"{request.method} is not allowed on /api/{rest}; use {allowed}."
             return JSONResponse({"error": message}, status_code=405, headers={"Allow": allowed})
-        routes = "GET /api/health, GET /api/retrieve?q=..., POST /api/ask"
+        routes = "GET /api/health, GET /api/retrieve?q=..., POST /api/ask, POST /api/feedback"
         return JSONResponse(
             {"error": f"No API route /api/{rest}. The routes are: {routes}."}, status_code=404
         )

@@ -12,9 +12,11 @@ import gradio as gr
 from careerbot.answering.question import clean_question
 from careerbot.bot import CareerBot
 from careerbot.errors import CareerbotError, QuestionError
+from careerbot.feedback import AnswerLog
 from careerbot.types import Answer
 from careerbot.web.limits import AnswerSlots
 from careerbot.web.messages import public_message
+from careerbot.web.ratings import ShownAnswers, add_ratings
 
 EXAMPLES = [
     "What does an ML engineer do that a data scientist doesn't?",
@@ -53,21 +55,31 @@ def plain_markdown(text: str) -> str:
     return re.sub(r"([\\`*_{}\[\]()<>#!|~])", r"\\\1", " ".join(text.split()))
 
 
-def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInterface:
+def build_chat(
+    bot: CareerBot, slots: AnswerSlots | None = None, answer_log: AnswerLog | None = None
+) -> gr.ChatInterface:
     """The chat UI; its API endpoint is ``/chat`` (for gradio_client). Answers take turns on
-    ``slots`` (shared with the HTTP API); call :func:`queue_chat` before serving it."""
+    ``slots`` (shared with the HTTP API) and are kept in ``answer_log``, whose readers rate
+    them with the thumbs under each (see :mod:`careerbot.web.ratings`); call
+    :func:`queue_chat` before serving it."""
     slots = slots or AnswerSlots.for_settings(bot.settings)
     settings = bot.settings
+    shown_ids = ShownAnswers()
 
     def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        text, shown = "", time.monotonic()
+        text, shown, started = "", time.monotonic(), time.perf_counter()
         # Only the messages the bot reads: a long conversation never reaches the history limit.
         recent = history[-settings.history_turns :] if settings.history_turns else []
         try:
             with slots.slot():
                 for piece in bot.stream(message, recent):
                     if isinstance(piece, Answer):
-                        yield render(piece, asked=" ".join(message.split()))
+                        shown_text = render(piece, asked=" ".join(message.split()))
+                        if answer_log is not None:
+                            latency = (time.perf_counter() - started) * 1000
+                            answer_log.record(piece, latency_ms=latency, channel="chat")
+                            shown_ids.remember(shown_text, piece.answer_id)
+                        yield shown_text
                         continue
                     text += piece
                     # Each update costs Gradio a diff and a message to every reader: send whole
@@ -88,14 +100,15 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
             return gr.validate(False, str(exc))
         return gr.validate(True, "")
 
-    return gr.ChatInterface(
+    chatbot = gr.Chatbot(label="careerbot", height=520, feedback_options=("Like", "Dislike"))
+    chat = gr.ChatInterface(
         respond,
         validator=validate,
         title="careerbot",
         description=DESCRIPTION,
         examples=EXAMPLES,
         api_name="chat",
-        chatbot=gr.Chatbot(label="careerbot", height=520),
+        chatbot=chatbot,
         textbox=gr.Textbox(placeholder="Ask a career question…", submit_btn=True),
         fill_height=True,
         # Readers waiting for a turn see their place in the queue and the expected wait.
@@ -104,6 +117,10 @@ def build_chat(bot: CareerBot, slots: AnswerSlots | None = None) -> gr.ChatInter
         # Off by argument, not by environment variable: careerbot sends nothing anywhere.
         analytics_enabled=False,
     )
+    if answer_log is not None:
+        with chat:
+            add_ratings(chatbot, answer_log, shown_ids, settings.data_dir)
+    return chat
 
 
 def queue_chat(chat: gr.ChatInterface, slots: AnswerSlots, max_size: int) -> gr.ChatInterface:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from careerbot.bot import CareerBot
+from careerbot.feedback import AnswerLog
 from careerbot.store.articles import ArticleTable
 from careerbot.store.database import Database
 from careerbot.web.address import DEFAULT_HOST
@@ -29,9 +30,13 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
     app = FastAPI(title="careerbot", description="Career answers from our articles, cited.")
     add_error_handler(app, settings.data_dir)
     slots = AnswerSlots.for_settings(settings)  # one limit for the chat and /api/ask
-    app.include_router(api_router(bot, slots))
+    database = Database(settings)
+    answer_log = AnswerLog(
+        database, bot.store.name, settings, generation=bot.store.generation.current
+    )
+    app.include_router(api_router(bot, slots, answer_log))
     pages = ArticlePages(
-        ArticleTable(Database(settings), bot.store.name),
+        ArticleTable(database, bot.store.name),
         settings.corpus_dir,
         navigation_headings=settings.navigation_headings,
         check_seconds=settings.generation_check_seconds,
@@ -63,7 +68,7 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
     theme = gr.themes.Default(
         font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
     )
-    chat = queue_chat(build_chat(bot, slots), slots, settings.queue_max_size)
+    chat = queue_chat(build_chat(bot, slots, answer_log), slots, settings.queue_max_size)
     return gr.mount_gradio_app(
         app,
         chat,

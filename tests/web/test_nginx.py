@@ -40,6 +40,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.settings import Settings
 from careerbot.web.guards import max_body_bytes
 from tests.conftest import CORPUS, REPO, free_port, running_app, wait_for_http
+from tests.postgres import fresh_database
 from tests.web.serving import server_process
 
 pytestmark = pytest.mark.slow
@@ -128,7 +129,10 @@ def start_replicas(stack: ExitStack, apps: list[AbstractContextManager[str]]) ->
 
 @pytest.fixture(scope="module")
 def deployment(
-    chroma_server: tuple[str, int], embedder: Embedder, tmp_path_factory: pytest.TempPathFactory
+    chroma_server: tuple[str, int],
+    postgres: str,
+    embedder: Embedder,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Deployment]:
     host, port = chroma_server
     root = tmp_path_factory.mktemp("nginx")
@@ -141,12 +145,14 @@ def deployment(
         "CAREERBOT_COLLECTION": COLLECTION,
         "CAREERBOT_CORPUS_DIR": str(empty),
     }
-    if "database_url" in Settings.model_fields:  # shared state in one database (issue 17)
-        url = f"sqlite:///{root / 'shared.sqlite3'}"
-        shared["database_url"] = url
-        env["CAREERBOT_DATABASE_URL"] = url
+    # The shared state (records, lock, the pages' articles) in one PostgreSQL database.
+    url = fresh_database(postgres, "nginx")
+    shared["database_url"] = url
+    env["CAREERBOT_DATABASE_URL"] = url
     editor = CareerBot(
-        Settings(data_dir=root / "editor", corpus_dir=CORPUS, **shared), embedder=embedder
+        Settings(data_dir=root / "editor", corpus_dir=CORPUS, **shared),
+        embedder=embedder,
+        build_if_missing=True,
     )
     assert editor.last_ingest is not None and editor.last_ingest.chunks == 37
     with ExitStack() as stack:
@@ -173,9 +179,6 @@ def deployment(
         yield Deployment(base, replicas, access_log)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 17 item 5: pages come from each replica's corpus folder today"
-)
 def test_article_pages_through_nginx_need_no_corpus_folder(deployment: Deployment) -> None:
     answer = httpx.post(f"{deployment.nginx}/api/ask", json={"question": QUESTION}, timeout=60)
     path, anchor = answer.json()["citations"][0]["url"].split("#")

@@ -33,6 +33,21 @@ DELETED = "ai-ml-engineer-jobs-india-2026-0"
 DELETED_QUESTION = "Which companies are hiring AI and ML engineers in India?"
 
 
+def on_server(
+    server: tuple[str, int], collection: str, data_dir: Path, corpus: Path, **more: Any
+) -> Settings:
+    """Settings of one machine (its own data dir) using ``collection`` on the Chroma server."""
+    host, port = server
+    return Settings(
+        chroma_host=host,
+        chroma_port=port,
+        collection=collection,
+        data_dir=data_dir,
+        corpus_dir=corpus,
+        **more,
+    )
+
+
 def until_all(
     bots: dict[str, CareerBot], check: Callable[[CareerBot], bool], timeout: float = 2.0
 ) -> dict[str, float]:
@@ -54,18 +69,10 @@ def until_all(
 def test_replicas_follow_an_editor_in_another_data_dir(
     chroma_server: tuple[str, int], embedder: Embedder, tmp_path: Path
 ) -> None:
-    host, port = chroma_server
     corpus = copied_corpus(tmp_path / "corpus", 1)
 
     def settings(data: str, mode: str = "hybrid") -> Settings:
-        return Settings(
-            chroma_host=host,
-            chroma_port=port,
-            collection="replicas",
-            data_dir=tmp_path / data,
-            corpus_dir=corpus,
-            retrieval_mode=mode,
-        )
+        return on_server(chroma_server, "replicas", tmp_path / data, corpus, retrieval_mode=mode)
 
     editor = CareerBot(settings("editor"), embedder=embedder, build_if_missing=True)
     assert editor.last_ingest is not None and editor.last_ingest.chunks == 37
@@ -167,17 +174,9 @@ def test_editors_anywhere_share_records_a_lock_and_the_pages(
 ) -> None:
     """Two editors in their own data dirs (machines) share the record manager and the ingest
     lock through PostgreSQL; a replica with no corpus folder renders the pages from it."""
-    host, port = chroma_server
 
     def settings(data: str, corpus: Path, url: str | None = database_url) -> Settings:
-        return Settings(
-            chroma_host=host,
-            chroma_port=port,
-            collection="editors",
-            data_dir=tmp_path / data,
-            corpus_dir=corpus,
-            database_url=url,
-        )
+        return on_server(chroma_server, "editors", tmp_path / data, corpus, database_url=url)
 
     corpus_a = copied_corpus(tmp_path / "corpus-a", 1)
     corpus_b = copied_corpus(tmp_path / "corpus-b", 1)

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Column, Table, delete, insert, inspect, select
 
 from careerbot.errors import CareerbotError, UnknownAnswerError
 from careerbot.settings import Settings
@@ -221,15 +221,6 @@ class AnswerLog:
 
     def answers(self, since: float = 0.0) -> list[LoggedAnswer]:
         """Logged answers asked at ``since`` (epoch seconds) or later, oldest first."""
-        if not self.database.readable():
-            return []
-        query = (
-            select(ANSWERS)
-            .where(ANSWERS.c.collection == self.collection, ANSWERS.c.asked_at >= since)
-            .order_by(ANSWERS.c.asked_at)
-        )
-        with self.database.errors(), self.database.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
         return [
             LoggedAnswer(
                 **{
@@ -238,20 +229,22 @@ class AnswerLog:
                     "refused": bool(row["refused"]),
                 }
             )
-            for row in rows
+            for row in self._rows(ANSWERS, ANSWERS.c.asked_at, since)
         ]
 
     def ratings(self, since: float = 0.0) -> list[Rating]:
         """Ratings given at ``since`` or later, oldest first."""
+        return [_rating(row) for row in self._rows(FEEDBACK, FEEDBACK.c.rated_at, since)]
+
+    def _rows(self, table: Table, at: Column[Any], since: float) -> list[dict[str, Any]]:
+        """This collection's rows of ``table`` from ``since`` on (none before the table is)."""
         if not self.database.readable():
             return []
-        query = (
-            select(FEEDBACK)
-            .where(FEEDBACK.c.collection == self.collection, FEEDBACK.c.rated_at >= since)
-            .order_by(FEEDBACK.c.rated_at)
-        )
+        query = select(table).where(table.c.collection == self.collection, at >= since)
         with self.database.errors(), self.database.engine.connect() as conn:
-            return [_rating(dict(row)) for row in conn.execute(query).mappings()]
+            if not inspect(conn).has_table(table.name):
+                return []
+            return [dict(row) for row in conn.execute(query.order_by(at)).mappings()]
 
 
 def _rating(row: dict[str, Any]) -> Rating:

@@ -17,6 +17,7 @@ from careerbot.settings import Settings
 
 if TYPE_CHECKING:
     from careerbot.bot import CareerBot
+    from careerbot.evaluation.gate import GateReport
     from careerbot.ingest.report import IngestReport
 
 EXIT_PARTIAL = 3
@@ -55,17 +56,51 @@ def ingest(
         bool, typer.Option("--watch", help="Stay running; re-ingest when files change.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="First ingest into a scratch copy of the live index, re-ask the gold and "
+            "logged questions, print the answers that changed and the metrics; publish only "
+            "if no metric dropped by more than --max-drop.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --check: publish even when a metric dropped.")
+    ] = False,
+    max_drop: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="With --check: the largest drop of a gold metric allowed (default: "
+            "CAREERBOT_CHECK_MAX_DROP, 0.02).",
+        ),
+    ] = None,
+    gold: Annotated[
+        Path, typer.Option(help="With --check: the gold questions, JSON Lines.")
+    ] = Path("eval/gold.jsonl"),
 ) -> None:
     """Index the corpus: new and changed sections are embedded, removed ones deleted.
 
-    Exit codes: 0 done, 1 nothing done (see the message), 3 done but some sources were skipped.
+    Exit codes: 0 done, 1 nothing done (see the message), 3 done but some sources were skipped,
+    4 --check found a drop and published nothing.
     """
     settings = load_settings(crawl_depth=depth)
     urls, sitemaps = url or [], sitemap or []
     target = path or (None if urls or sitemaps else settings.corpus_dir)
     if watch and target is None:
         raise fail("--watch needs a folder or file to watch (pass PATH).", 2)
+    if check and (watch or rebuild):
+        raise fail(
+            "--check checks one ingest of changed content: not with --watch or --rebuild.", 2
+        )
     bot = open_bot(settings, path, target, rebuild=rebuild)
+    gate = None
+    if check:
+        gate = checked(
+            bot, path, urls, sitemaps, gold, max_drop, as_json=as_json, force=force, dry_run=dry_run
+        )
 
     def run(rebuild: bool) -> IngestReport:
         with embedding_progress(not as_json and not dry_run) as callback:
@@ -79,7 +114,9 @@ def ingest(
             )
 
     def show(report: IngestReport) -> None:
-        if as_json:
+        if as_json and gate is not None:
+            out.print_json(json.dumps({"check": gate.to_dict(), "ingest": report.to_dict()}))
+        elif as_json:
             out.print_json(json.dumps(report.to_dict()))
         else:
             print_report(report, target or "the web")
@@ -90,6 +127,46 @@ def ingest(
         watch_and_ingest(target, lambda: show(run(False)))
     if report.errors:
         raise typer.Exit(EXIT_PARTIAL)
+
+
+def checked(
+    bot: CareerBot,
+    path: Path | None,
+    urls: list[str],
+    sitemaps: list[str],
+    gold: Path,
+    max_drop: float | None,
+    *,
+    as_json: bool,
+    force: bool,
+    dry_run: bool,
+) -> GateReport:
+    """The check before publishing (see :mod:`careerbot.cli.check_cmd`); exits with
+    :data:`EXIT_BLOCKED` on a drop (unless ``force``), or 1 when another ingest published
+    meanwhile."""
+    from careerbot.cli.check_cmd import EXIT_BLOCKED, run_check
+
+    gate = run_check(
+        bot, path, urls=urls, sitemaps=sitemaps, gold=gold, max_drop=max_drop, quiet=as_json
+    )
+    if not gate.passed and not force:
+        if as_json:
+            out.print_json(json.dumps({"check": gate.to_dict(), "ingest": None}))
+        raise fail(gate.message(), EXIT_BLOCKED)
+    if not gate.passed:
+        err.print(
+            f"[yellow]Publishing despite the drop (--force):[/] {gate.what_dropped()}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    elif not as_json:
+        err.print(f"Check passed: {'a dry run' if dry_run else 'publishing'}.", highlight=False)
+    if bot.store.stamp != gate.generation:
+        raise fail(
+            "The live index changed while it was checked (another ingest published); nothing "
+            "was published by this one. Run the check again."
+        )
+    return gate
 
 
 def open_bot(

@@ -62,3 +62,36 @@ def make_bot(
     err.print("Loading the embedding model and the index…", style="dim")
     with embedding_progress(progress) as callback:
         return CareerBot(settings, progress=callback, absolute_links=absolute_links)
+
+
+@contextmanager
+def step_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar on stderr per step of a long job, as a ``(step, done, total)``
+    callback (``careerbot ingest --check``): a step's bar appears at its first report with
+    something to do, and stays, finished, when the next one starts."""
+    if not enabled:
+        yield None
+        return
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
+    tasks: dict[str, Any] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            if total == 0:
+                return
+            if not tasks:
+                bar.start()
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if tasks:
+            bar.stop()

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from careerbot.settings.answering import AnsweringSettings
 from careerbot.settings.feedback import FeedbackSettings
+from careerbot.settings.gate import GateSettings
 from careerbot.settings.llm import LLMSettings
 from careerbot.settings.paths import (
     APP_NAME,
@@ -32,9 +33,15 @@ __all__ = [
 ]
 
 
-# Fields are listed base by base from the last: storage, answering, llm, web.
+# Fields are listed base by base from the last: storage, answering, llm, web, feedback, gate.
 class Settings(
-    FeedbackSettings, WebSettings, LLMSettings, AnsweringSettings, StorageSettings, BaseSettings
+    GateSettings,
+    FeedbackSettings,
+    WebSettings,
+    LLMSettings,
+    AnsweringSettings,
+    StorageSettings,
+    BaseSettings,
 ):
     """careerbot's settings: built once (usually from the environment) and passed in."""
 

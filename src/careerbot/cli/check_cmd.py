@@ -68,7 +68,8 @@ def print_check(report: GateReport, *, days: float) -> None:
         highlight=False,
     )
     changes = report.ingest.changes
-    out.print(f"The new content changes {len(changes)} sections:" if changes else "No changes.")
+    n = len(changes)
+    out.print(f"The new content changes {n} section{'s' * (n != 1)}:" if n else "No changes.")
     for section in changes:
         out.print(f"  {section}", highlight=False, markup=False)
     if report.changed:

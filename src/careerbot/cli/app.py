@@ -16,6 +16,7 @@ from careerbot.cli.ask_cmd import ask, retrieve
 from careerbot.cli.eval_cmd import eval_command
 from careerbot.cli.ingest_cmd import EXIT_PARTIAL, ingest
 from careerbot.cli.output import err, fail
+from careerbot.cli.report_cmd import report
 from careerbot.cli.serve_cmd import serve
 from careerbot.errors import CareerbotError, StorageEnvironmentError
 from careerbot.settings import Settings
@@ -50,6 +51,7 @@ app.command()(friendly(ask))
 app.command()(friendly(retrieve))
 app.command("eval")(friendly(eval_command))
 app.command()(friendly(serve))
+app.command()(friendly(report))
 
 
 def disk_fault(exc: Exception) -> StorageEnvironmentError | None:

@@ -15,6 +15,7 @@ from careerbot.feedback import AnswerLog
 from careerbot.store.articles import ArticleTable
 from careerbot.store.database import Database
 from careerbot.web.address import DEFAULT_HOST
+from careerbot.web.admin import admin_router
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat, queue_chat
 from careerbot.web.guards import RequestGuard, max_body_bytes
@@ -35,6 +36,7 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
         database, bot.store.name, settings, generation=bot.store.generation.current
     )
     app.include_router(api_router(bot, slots, answer_log))
+    app.include_router(admin_router(bot, answer_log))  # /admin: off unless admin_token is set
     pages = ArticlePages(
         ArticleTable(database, bot.store.name),
         settings.corpus_dir,

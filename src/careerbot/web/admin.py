@@ -36,6 +36,13 @@ def admin_router(bot: CareerBot, answer_log: AnswerLog) -> APIRouter:
     schema)."""
     router = APIRouter(include_in_schema=False)
     secret = bot.settings.admin_token
+    known: list[tuple[str, list[str]]] = []  # (stamp, sections): scanned again after an ingest
+
+    def sections() -> list[str]:
+        stamp = bot.store.stamp
+        if not known or known[0][0] != stamp:
+            known[:] = [(stamp, stored_sections(bot.store))]
+        return known[0][1]
 
     @router.get("/admin", response_class=HTMLResponse)
     def admin(
@@ -56,7 +63,7 @@ def admin_router(bot: CareerBot, answer_log: AnswerLog) -> APIRouter:
         report = build_report(
             answer_log,
             bot.embedder,
-            stored_sections(bot.store),
+            sections(),
             since=start,
             confident_relevance=bot.settings.confident_relevance,
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from careerbot.answering.answerability import Verdict, Vocabulary, best_similarity, decide
-from careerbot.answering.backends import choose_answerer
+from careerbot.answering.backends import choose_answerer, warm_up
 from careerbot.answering.base import Answerer
 from careerbot.answering.followup import FollowUp, conversation_context, is_follow_up
 from careerbot.answering.question import Message, clean_history, clean_question
@@ -86,7 +86,7 @@ class CareerBot:
         # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
         self.condenser: Condenser | None = None
         if answerer is None:
-            choice = choose_answerer(self.settings, self.embedder)
+            choice = choose_answerer(self.settings, self.embedder, self.store)
             answerer, self.condenser = choice.answerer, choice.condenser
         self.answerer: Answerer = answerer
 
@@ -134,6 +134,7 @@ class CareerBot:
                 if self.lexical is not None:
                     self.lexical.warm()  # the keyword index
                 self.vocabulary()  # and the key-term vocabulary
+                warm_up(getattr(self, "answerer", None))  # and sentence vectors, in background
         return report
 
     def _where(self, path: Path | None, *, web: bool) -> tuple[Path | None, Path | None]:

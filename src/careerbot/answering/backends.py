@@ -18,9 +18,11 @@ from careerbot.answering.base import Answerer
 from careerbot.answering.citations.checker import CitationChecker
 from careerbot.answering.citations.vectors import VectorCache
 from careerbot.answering.extractive import ExtractiveAnswerer
+from careerbot.answering.warmup import Warmer, warm_up
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
+from careerbot.store.chroma import ChunkStore
 
 # The LLM modules import LangChain's language models (about a second); the extractive
 # answerer does not need them, so they are imported when a model is configured.
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from careerbot.answering.condense import Condenser
+
+__all__ = ["AnswererChoice", "chat_model", "choose_answerer", "warm_up"]
 
 # Prompt room kept for the rules, the question and the delimiters, in tokens.
 _PROMPT_OVERHEAD_TOKENS = 400
@@ -88,14 +92,21 @@ def chat_model(settings: Settings, *, max_tokens: int | None = None) -> BaseChat
     raise LLMConfigError(f"CAREERBOT_LLM={settings.llm} has no chat model.")
 
 
-def choose_answerer(settings: Settings, embedder: Embedder) -> AnswererChoice:
-    """The answerer ``settings.llm`` asks for, every answer going through one checker.
+def choose_answerer(
+    settings: Settings, embedder: Embedder, store: ChunkStore | None = None
+) -> AnswererChoice:
+    """The answerer ``settings.llm`` asks for, every answer going through one checker; with
+    the ``store``, the sentence vectors of its sections are warmed in the background from the
+    first question on, and after each ingest (:mod:`careerbot.answering.warmup`).
 
     Raises :class:`LLMConfigError` (with what to set) when the LLM is configured wrongly; a
     model that fails later, while answering, falls back to the extractive answer instead.
     """
     checker = CitationChecker(VectorCache(embedder), settings)
     extractive = ExtractiveAnswerer(checker, settings)
+    if store is not None:
+        # Not now: warming while the app starts delayed /api/health by seconds (2-core box).
+        checker.vectors.on_use = Warmer(extractive, store, settings).poke
     if settings.llm == "extractive":
         return AnswererChoice(extractive)
     from careerbot.answering.condense import MAX_TOKENS, Condenser

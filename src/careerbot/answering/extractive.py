@@ -123,6 +123,12 @@ class ExtractiveAnswerer:
             yield piece + " "
         yield answer
 
+    def texts_to_embed(self, passage: Passage) -> list[str]:
+        """What answering from ``passage`` embeds besides the question (to warm the vector
+        cache with): its heading, its article's title, its units and the checker's texts."""
+        quoted = [u.text for u in units(passage.text)[1]]
+        return [passage.section, passage.title, *quoted, *self.checker.texts_to_embed(passage)]
+
     def _candidates(
         self, question: str, sources: Sequence[Passage], *, figures_wanted: bool, context: str
     ) -> tuple[list[Candidate], dict[tuple[int, int], str], np.ndarray]:

@@ -41,7 +41,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from careerbot.answering.citations.markers import NUMBER, Line, Sentence, parse, plain, renumber
+from careerbot.answering.citations.markers import (
+    NUMBER,
+    Line,
+    Sentence,
+    claims,
+    parse,
+    plain,
+    renumber,
+)
 from careerbot.answering.citations.vectors import VectorCache
 from careerbot.markup import inline_markdown
 from careerbot.settings import Settings
@@ -206,6 +214,13 @@ class CitationChecker:
                 )
             )
         return out
+
+    def texts_to_embed(self, passage: Passage) -> list[str]:
+        """What checking quotes of ``passage`` embeds (to warm :attr:`vectors` with): its
+        sentences as a quote's claim reads them (list bullets off), and the sentences a
+        citation's snippet is chosen from."""
+        sentences = split_sentences(passage.text) or [passage.text]
+        return [*claims("\n".join(sentences)), *(t for t in sentences if not t.endswith(":"))]
 
     def supported(self, support: Support) -> bool:
         """Whether the figures pass this checker's thresholds."""

@@ -163,3 +163,17 @@ def test_a_follow_up_is_answered_from_its_conversation_s_article(shared_bot: Car
     assert pays.text.startswith("Many employers pay for exams and training"), pays.text
     assert pays.citations[0].section == "Exam fees, renewals and study time"
     assert pays.question.startswith("who normally pays for it (about:")  # what it answered
+
+
+def test_each_part_of_a_question_is_answered_as_its_own_question(shared_bot: CareerBot) -> None:
+    # A part's best unit is scored against the part, not the whole question again: the
+    # choice leads with the directive, the comparison with what the first role does.
+    answer = shared_bot.ask("aws vs azure vs gcp, which should i get certified in")
+    assert answer.text.startswith("Pick the cloud your target employers use"), answer.text
+    answer = shared_bot.ask("ml engineer vs data scientist, whats the difference day to day")
+    assert answer.text.startswith("An ML engineer turns models into"), answer.text
+    # One question naming three things is not three questions: its list of steps leads.
+    answer = shared_bot.ask(
+        "In what order should I learn model serving, pipelines and evaluation to raise my pay?"
+    )
+    assert answer.text.startswith("Learn these in roughly this order:"), answer.text

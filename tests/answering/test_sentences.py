@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 from careerbot.answering.sentences import (
+    asked,
+    asks_choice,
     is_hook,
     leans_back,
     question_parts,
@@ -116,3 +118,35 @@ def test_question_types_and_comparisons() -> None:
     assert type_bonus("How much should I trust online numbers?", figure) == 0
     # A comparison has a part for each side.
     assert len(question_parts("ML engineer versus data scientist: what does each do?")) == 2
+
+
+def test_a_question_splits_into_parts_only_where_it_asks_again() -> None:
+    # An "and" joining two things is one question; an "and" starting another question splits.
+    assert question_parts("were ml engineer and data scientist always seperate jobs?") == [
+        "were ml engineer and data scientist always seperate jobs?"
+    ]
+    q = "In what order should I learn model serving, pipelines and evaluation to raise my pay?"
+    assert question_parts(q) == [q]
+    # The reader's situation before the question ("got 2 offers…") is no part of it, even
+    # typed in lower case.
+    assert question_parts(
+        "got 2 offers, a gcc in hyderabad and a startup in pune. how do i compare them, and "
+        "whats a normal package"
+    ) == ["how do i compare them,", "whats a normal package"]
+    assert asked("my team lets us use copilot all day. is that going to make me worse?") == (
+        "is that going to make me worse?"
+    )
+
+
+def test_a_comparison_is_not_a_choice_and_an_order_asks_for_steps() -> None:
+    assert asks_choice("aws vs azure vs gcp, which should i get certified in")
+    assert asks_choice("mle or data science in 2026?")
+    assert not asks_choice("ml engineer vs data scientist, whats the difference day to day")
+    directive = (
+        "Pick the cloud your target employers use, not the one with the most talked-about exam."
+    )
+    assert type_bonus("ml engineer vs data scientist, whats the difference", directive) == 0.0
+    step = (
+        "- Model serving: put a model behind an API with sensible latency, batching and versioning."
+    )
+    assert type_bonus("In what order should I learn model serving and pipelines?", step) > 0.0

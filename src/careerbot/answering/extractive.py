@@ -6,9 +6,10 @@ question asks for: a figure, a directive, steps), drops near-repeats, questions 
 keeps every quote standing: a sentence that leans on the one before brings it, a list item
 comes whole with its lead-in, a too-short opener brings the next sentence
 (:mod:`careerbot.answering.sentences`). A list's items are scored together and count half, so
-a list can answer as a whole. A question of several parts ("X vs Y", "… and …") gets a sentence
-for each. The best sentence leads, then the rest of its section, then the other sections, in
-their original order, each with its ``[n]``. A figure the question states that the sources
+a list can answer as a whole. A question of several parts ("X vs Y", "the pay, and which
+skills?"; not the reader's situation around it) gets the unit that best answers each part as if
+it were the question. The best sentence leads, then the rest of its section, then the other
+sections, in their original order, each with its ``[n]`` (:mod:`careerbot.answering.quotes`). A figure the question states that the sources
 contradict is corrected explicitly. A follow-up ("who usually pays for it?") is scored against
 its own words, and its sentences' articles against the conversation's topic (``context``):
 after a question about exam fees, the certification article's "Many employers pay for exams"
@@ -18,11 +19,11 @@ leads, not the career comparison's "Both pay well."
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from careerbot.answering.citations.checker import CitationChecker
+from careerbot.answering.quotes import Candidate, best_for, list_cohesion, render
 from careerbot.answering.sentences import (
     Unit,
     about_article,
@@ -54,37 +55,12 @@ TOP_SECTION_BONUS = 0.05
 # Weight of the question's similarity to a sentence's section heading (a heading says what
 # its sentences are about better than a short sentence's own vector does).
 HEADING_WEIGHT = 0.2
-# How far a list item is raised toward its list's best item: a list answers as a whole.
-LIST_COHESION = 0.5
-# What a list item counts toward ``answer_max_sentences``.
-LIST_ITEM_COST = 0.5
 # Weight of a follow-up's context (the conversation's topic) in how well a sentence's article
 # fits, as in retrieval. The topic picks the article; the follow-up's own words pick the
 # section and the sentence: pulled toward the topic too, sentences restating it ("see our
 # salary guide") and sections named after it beat the answer ("do those lapse?" → renewals).
 CONTEXT_WEIGHT = 0.5
-LEAD_IN_WORDS = 12
-"""A lead-in this short is shown without a marker (the checker takes it for a connective)."""
 CORRECTION = "Not quite — the articles give a different figure:"
-
-
-@dataclass(frozen=True, eq=False)
-class Candidate:
-    """A quotable unit of a section, scored against the question."""
-
-    rank: int
-    """The passage's index among those given."""
-    unit: Unit
-    score: float
-    vector: np.ndarray
-
-    @property
-    def cost(self) -> float:
-        """Sentences it adds to the answer: lead-ins are free, a list item counts
-        ``LIST_ITEM_COST`` whatever its length (a list is read at a glance)."""
-        unit = self.unit
-        own = LIST_ITEM_COST if unit.list_id is not None else 1.0 + len(unit.follows)
-        return own + sum(1 for n in self.unit.needs if n != self.unit.lead_in)
 
 
 class ExtractiveAnswerer:
@@ -107,7 +83,7 @@ class ExtractiveAnswerer:
         sources = [p for p in passages[: self.max_sources] if p.score >= best - SECTION_MARGIN]
         wrong = stated_figures(question, [p.text for p in sources])
         chosen, texts = self._choose(question, sources, figures_wanted=bool(wrong), context=context)
-        text = _render(chosen, texts)
+        text = render(chosen, texts)
         if wrong and any(has_figure(c.unit.text) for c in chosen):
             text = f"{CORRECTION}\n\n{text}"
         # Markers number the passages as given; the checker renumbers them by first use, builds
@@ -161,6 +137,7 @@ class ExtractiveAnswerer:
         typed = f"how much {question}" if figures_wanted else question
         intro_ok = about_article(question)
         scores = []
+        q_sims = [float(q_vec @ vec) for vec in u_vecs]
         for (rank, unit), vec in zip(found, u_vecs, strict=True):
             overlap = len(q_words & content_words(unit.text)) / len(q_words) if q_words else 0.0
             score = float(q_vec @ vec) + 0.15 * overlap + 0.05 * sources[rank].score
@@ -172,10 +149,10 @@ class ExtractiveAnswerer:
             elif intro and not intro_ok:
                 score -= INTRO_REST_PENALTY
             scores.append(score)
-        scores = _list_cohesion(found, scores)
+        scores = list_cohesion(found, scores)
         out = [
-            Candidate(rank, unit, score, vec)
-            for (rank, unit), score, vec in zip(found, scores, u_vecs, strict=True)
+            Candidate(rank, unit, score, vec, sim)
+            for (rank, unit), score, vec, sim in zip(found, scores, u_vecs, q_sims, strict=True)
         ]
         return out, texts, part_vecs if len(parts) > 1 else np.zeros((0, q_vec.shape[0]))
 
@@ -196,7 +173,7 @@ class ExtractiveAnswerer:
         ranked = sorted(candidates, key=lambda c: c.score, reverse=True)
         top = ranked[0].score
         # A question of several parts seeds the answer with the best unit for each part.
-        seeds = [_best_for(candidates, v) for v in part_vecs]
+        seeds = [best_for(candidates, v) for v in part_vecs]
         chosen: list[Candidate] = []
         used = 0.0
         for cand in [*seeds, *ranked]:
@@ -223,69 +200,3 @@ class ExtractiveAnswerer:
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return self.checker.vectors.vectors(texts)
-
-
-def _list_cohesion(found: Sequence[tuple[int, Unit]], scores: Sequence[float]) -> list[float]:
-    """Scores with each list item raised part of the way to its list's best item: a list
-    answers as a whole ("who hires…" → the four kinds of employer, not one of them)."""
-    best: dict[tuple[int, int], float] = {}
-    for (rank, unit), score in zip(found, scores, strict=True):
-        if unit.list_id is not None:
-            key = (rank, unit.list_id)
-            best[key] = max(best.get(key, score), score)
-    out = []
-    for (rank, unit), score in zip(found, scores, strict=True):
-        if unit.list_id is not None:
-            score += LIST_COHESION * (best[(rank, unit.list_id)] - score)
-        out.append(score)
-    return out
-
-
-def _best_for(candidates: Sequence[Candidate], part: np.ndarray) -> Candidate:
-    """The candidate that best answers one part of the question."""
-    return max(candidates, key=lambda c: float(c.vector @ part) + c.score)
-
-
-def _render(chosen: Sequence[Candidate], texts: dict[tuple[int, int], str]) -> str:
-    """The best unit first, then the rest section by section in their original order; one
-    paragraph per section, list items on lines of their own."""
-    if not chosen:
-        return ""
-    first = chosen[0]  # the lead, then the rest of its section, then the other sections
-    rest = sorted(chosen[1:], key=lambda c: (c.rank != first.rank, c.rank, c.unit.position))
-    order = [first, *rest]
-    if first.unit.list_id is not None:  # a list keeps its order ("strongest signal first")
-        order.sort(key=lambda c: (c.rank != first.rank, c.rank, c.unit.position))
-    shown: set[tuple[int, int]] = set()
-    blocks: list[tuple[int, list[str]]] = []
-    for cand in order:
-        lines: list[str] = []
-        for pos in [*cand.unit.needs, cand.unit.position, *cand.unit.follows]:
-            if (cand.rank, pos) in shown:
-                continue
-            shown.add((cand.rank, pos))
-            sentence = texts[(cand.rank, pos)]
-            short_lead = sentence.endswith(":") and len(sentence.split()) <= LEAD_IN_WORDS
-            quoted = sentence if short_lead else f"{sentence} [{cand.rank + 1}]"
-            if pos in cand.unit.follows and lines:  # what follows stays on its line
-                lines[-1] += f" {quoted}"
-            else:
-                lines.append(quoted)
-        if blocks and blocks[-1][0] == cand.rank:
-            blocks[-1][1].extend(lines)
-        else:
-            blocks.append((cand.rank, lines))
-    return "\n\n".join(_join(lines) for _, lines in blocks if lines)
-
-
-def _join(lines: Sequence[str]) -> str:
-    """Sentences of one section: prose runs on, list items and their lead-in stand on lines."""
-    out = ""
-    for line in lines:
-        if not out:
-            out = line
-        elif line.startswith("- ") or out.endswith(":") or out.split("\n")[-1].startswith("- "):
-            out += "\n" + line
-        else:
-            out += " " + line
-    return out

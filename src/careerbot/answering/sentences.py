@@ -18,7 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from careerbot.text import split_line
+from careerbot.text import ABBREVIATIONS, split_line
 
 _DEPENDENT = re.compile(
     r"^(?:this|that|these|those|it|its|they|their|them|neither|both|either|such|so|but|"
@@ -40,16 +40,36 @@ _HOW_MUCH = re.compile(
     re.IGNORECASE,
 )
 _WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE)
+# "X vs Y: what's the difference?" compares; it asks for what each is, not for a choice.
+_DIFFERENCE = re.compile(
+    r"\b(?:differen\w*|differ|compare[sd]?|comparison|same (?:job|thing|role)|alike|similar)\b",
+    re.IGNORECASE,
+)
+_CHOICE = re.compile(r"\b(?:which|should i|pick|choose|better)\b", re.IGNORECASE)
 _HOW_DO = re.compile(
-    r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build))\b", re.I
+    r"\b(?:how (?:do|can|should) i|steps?|what should i (?:do|learn|build)|"
+    r"(?:in )?(?:what|which) order|where (?:do|should) i start|roadmap)\b",
+    re.I,
 )
 _ABOUT_ME = re.compile(r"^\s*(?:i'?m|i am|i was|i have|i've|my|we|our)\b", re.I)
+_QUESTION_WORD = (
+    r"(?:what|whats|what's|which|who|whose|where|when|why|how|is|are|am|was|were|do|does|did|"
+    r"can|could|should|would|will|shall|may|might|must|has|have|tell|explain|give|show|compare)"
+)
+_ASKS = re.compile(rf"^\W*(?:{_QUESTION_WORD}|any|help|ok so|so|and|but)\b", re.IGNORECASE)
+# Where a question splits into parts: "?", ";", "vs", and an "and" that starts another
+# question ("…the pay, and which skills?"), not one joining two things ("serving and
+# evaluation", "ML engineer and data scientist").
+_PART_BREAK = re.compile(
+    rf"\?|;|\band\b(?=\s+{_QUESTION_WORD}\b)|\bvs\b\.?|\bversus\b", re.IGNORECASE
+)
 _GUIDE_TALK = re.compile(
     r"\b(?:this (?:guide|article|piece)|here is how|the honest answer)\b", re.IGNORECASE
 )
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
 
 
+ABBREVIATIONS_LOWER = tuple(a.lower() for a in ABBREVIATIONS)
 OPENER_WORDS = 4
 """A prose sentence this short is an opener: it is quoted with the sentence after it."""
 
@@ -135,11 +155,19 @@ def type_bonus(question: str, sentence: str) -> float:
     bonus = 0.0
     if _HOW_MUCH.search(question) and _FIGURE.search(sentence):
         bonus += 0.1
-    if _WHICH.search(question) and _DIRECTIVE.search(sentence):
+    if asks_choice(question) and _DIRECTIVE.search(sentence):
         bonus += 0.06
     if _HOW_DO.search(question) and _STEP.match(sentence):
         bonus += 0.04
     return bonus
+
+
+def asks_choice(question: str) -> bool:
+    """Whether a question asks what to choose ("which should I get?", "MLE or data science?"),
+    not how two things differ ("ML engineer vs data scientist, what's the difference?")."""
+    if _CHOICE.search(question):
+        return True
+    return _WHICH.search(question) is not None and _DIFFERENCE.search(question) is None
 
 
 def is_hook(sentence: str, position: int, *, introduction: bool) -> bool:
@@ -172,13 +200,36 @@ def has_figure(sentence: str) -> bool:
     return _FIGURE.search(sentence) is not None
 
 
+def asked(question: str) -> str:
+    """The sentences of a message that ask (ending in "?" or opening with a question word or a
+    request), without the reader's statements around them: "got 2 offers, a GCC in Hyderabad
+    and a startup in Pune. how do I compare them?" asks the last sentence only. The whole
+    message when every sentence asks, or none does."""
+    sentences = _message_sentences(question)
+    asks = [s for s in sentences if s.rstrip().endswith("?") or _ASKS.match(s)]
+    return question if not asks or len(asks) == len(sentences) else " ".join(asks)
+
+
+def _message_sentences(message: str) -> list[str]:
+    """A reader's sentences: like :func:`~careerbot.text.split_line`, but readers often type
+    in lower case ("…in pune. how do i compare them?"), so any letter may start one."""
+    pieces: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+", message.strip()):
+        if pieces and pieces[-1].lower().endswith(ABBREVIATIONS_LOWER):
+            pieces[-1] += f" {piece}"
+        elif piece:
+            pieces.append(piece)
+    return pieces
+
+
 def question_parts(question: str, min_words: int = 1) -> list[str]:
     """The parts of a question that asks several things ("the pay, and which skills?" → two):
-    split at question marks, semicolons and "and", keeping parts of ``min_words`` content
-    words or more that are not the reader describing themselves ("I'm a nurse")."""
+    the sentences that ask (:func:`asked`) split at question marks, semicolons, "vs" and an
+    "and" that starts another question, keeping parts of ``min_words`` content words or more
+    that are not the reader describing themselves ("I'm a nurse")."""
     from careerbot.text import content_words
 
-    pieces = [p.strip() for p in re.split(r"\?|;|\band\b|\bvs\b\.?|\bversus\b", question)]
+    pieces = [p.strip() for p in _PART_BREAK.split(asked(question))]
     parts = [p for p in pieces if len(content_words(p)) >= min_words and not _ABOUT_ME.match(p)]
     return parts if len(parts) > 1 else [question]
 

@@ -11,10 +11,14 @@ import numpy as np
 
 from careerbot.embedding.embedder import Embedder
 
-WARM_BATCH = 8
-"""Texts :meth:`VectorCache.warm` embeds at a time: a reader's request waits at most one batch."""
-IDLE_SECONDS = 0.05
-"""How long no reader's request may have asked for vectors before a warming batch runs."""
+WARM_BATCH = 2
+"""Texts :meth:`VectorCache.warm` embeds at a time: a reader's request shares the cores with at
+most one such small batch (a few ms)."""
+WARM_SORT = 64
+"""Texts :meth:`VectorCache.warm` sorts by length at a time, keeping the order it is given."""
+IDLE_SECONDS = 0.005
+"""How long after a reader's request for vectors a warming batch may run (waiting for a quiet
+50 ms starved the warm-up under back-to-back questions, which then embedded on demand)."""
 
 
 class VectorCache:
@@ -66,15 +70,24 @@ class VectorCache:
         return np.stack([found[t] for t in texts])
 
     def warm(self, texts: Iterable[str], *, stop: threading.Event | None = None) -> int:
-        """Embed those of ``texts`` not cached yet, shortest first (little padding),
-        :data:`WARM_BATCH` at a time and each batch
+        """Embed those of ``texts`` not cached yet, in their order (shortest first within
+        each :data:`WARM_SORT`), :data:`WARM_BATCH` at a time and each batch
         only once readers' requests have left the embedder alone for :data:`IDLE_SECONDS`;
         never evicts anything (it stops when the cache is full) and stops when ``stop`` is set.
         Returns how many texts it embedded. Meant for a background thread."""
         with self._lock:
             todo = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        # In the given order (what comes first matters most), shortest first within each
+        # stretch of WARM_SORT texts (less padding in each batch).
         lengths = self.embedder.token_lengths(todo) if todo else []
-        todo = [t for _, t in sorted(zip(lengths, todo, strict=True), key=lambda lt: lt[0])]
+        todo = [
+            t
+            for at in range(0, len(todo), WARM_SORT)
+            for _, t in sorted(
+                zip(lengths[at : at + WARM_SORT], todo[at : at + WARM_SORT], strict=True),
+                key=lambda lt: lt[0],
+            )
+        ]
         done = 0
         for start in range(0, len(todo), WARM_BATCH):
             if not self._wait_idle(stop):

@@ -1,7 +1,6 @@
 """``CareerBot``: the one object the UI, the CLI, the HTTP API and notebooks talk to.
 
-It wires the pieces from one :class:`Settings`: the embedding model, the Chroma store, the
-retriever and the answerer, and builds the index from the corpus the first time.
+It wires the pieces from one :class:`Settings` (model, Chroma store, retriever, answerer).
 """
 
 from __future__ import annotations

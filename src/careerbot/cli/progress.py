@@ -26,13 +26,7 @@ def embedding_progress(enabled: bool = True) -> Iterator[Callable[[int, int], No
     if not enabled:
         yield None
         return
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )
+    bar = new_bar()
     task: list[Any] = []
 
     def update(done: int, total: int) -> None:
@@ -72,13 +66,7 @@ def step_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], No
     if not enabled:
         yield None
         return
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-    )
+    bar = new_bar()
     tasks: dict[str, Any] = {}
 
     def update(step: str, done: int, total: int) -> None:
@@ -95,3 +83,14 @@ def step_progress(enabled: bool = True) -> Iterator[Callable[[str, int, int], No
     finally:
         if tasks:
             bar.stop()
+
+
+def new_bar() -> Progress:
+    """The CLI's progress bar on stderr: what, a bar, done/total, time elapsed."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )

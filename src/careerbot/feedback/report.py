@@ -26,8 +26,27 @@ if TYPE_CHECKING:
 UNITS = {"h": 3600.0, "d": DAY, "w": 7 * DAY}
 
 
+class Rates:
+    """Refusal and satisfaction rates of a count of questions and ratings."""
+
+    questions: int
+    refused: int
+    rated: int
+    up: int
+
+    @property
+    def refusal_rate(self) -> float | None:
+        """Share of the questions refused (None without questions)."""
+        return self.refused / self.questions if self.questions else None
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        """Thumbs up out of all ratings (None without ratings)."""
+        return self.up / self.rated if self.rated else None
+
+
 @dataclass(frozen=True)
-class DayStats:
+class DayStats(Rates):
     """One UTC day of questions and ratings."""
 
     day: str
@@ -38,16 +57,6 @@ class DayStats:
     up: int
     latency_p50_ms: float | None
     latency_p95_ms: float | None
-
-    @property
-    def refusal_rate(self) -> float | None:
-        """Share of the day's questions refused (None without questions)."""
-        return self.refused / self.questions if self.questions else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        """Share of the day's ratings that were thumbs up (None without ratings)."""
-        return self.up / self.rated if self.rated else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +82,7 @@ class SectionCount:
 
 
 @dataclass(frozen=True)
-class Report:
+class Report(Rates):
     """Questions, refusals, satisfaction, latency, content gaps, disliked answers and citations
     of the period from ``since`` to ``until`` (epoch seconds)."""
 
@@ -97,16 +106,6 @@ class Report:
     """Stored sections no answer of the period cited, sorted."""
     sections: int
     """Sections stored in the index."""
-
-    @property
-    def refusal_rate(self) -> float | None:
-        """Share of the questions refused (None without questions)."""
-        return self.refused / self.questions if self.questions else None
-
-    @property
-    def satisfaction_rate(self) -> float | None:
-        """Thumbs up out of all ratings (None without ratings)."""
-        return self.up / self.rated if self.rated else None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON shape of ``careerbot report --json`` (rates included)."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -85,6 +86,34 @@ def test_batches_are_sorted_by_length_but_vectors_keep_the_callers_order(
         finally:
             embedder.batch_size = before
         assert np.allclose(together, alone, atol=1e-5), batch_size
+
+
+@pytest.mark.parametrize("backend", ["torch", "onnx"])
+def test_two_threads_sharing_the_model_get_the_vectors_of_one(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """A reader's request and the warm-up embed at once with one model: each batch is padded by
+    its own lengths (the tokenizer's padding state once leaked between threads in CI)."""
+    model: Embedder = request.getfixturevalue("embedder" if backend == "torch" else "onnx_embedder")
+    short = [f"pay {i}" for i in range(3)]
+    long = [f"What do ML engineers in India earn in year {i}? " * (2 + i) for i in range(3)]
+    expected = {tuple(t): model.encode(t) for t in (short, long)}
+    errors: list[BaseException] = []
+
+    def run(texts: list[str]) -> None:
+        try:
+            for _ in range(40):
+                model.token_lengths(texts)
+                assert np.allclose(model.encode(texts), expected[tuple(texts)], atol=1e-5)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(t,)) for t in (short, long, short, long)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
 
 
 def test_window_and_token_count(embedder: Embedder) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,9 +19,20 @@ class TorchModel:
     """A loaded ``SentenceTransformer``; with ``bfloat16``, its matrix products run in bfloat16
     (``torch.autocast``; sums, norms and softmax stay float32, and so do the vectors)."""
 
-    def __init__(self, model: SentenceTransformer, *, bfloat16: bool = False) -> None:
+    def __init__(
+        self,
+        model: SentenceTransformer,
+        *,
+        bfloat16: bool = False,
+        lock: threading.Lock | None = None,
+    ) -> None:
         self.model = model
         self.bfloat16 = bfloat16
+        # The tokenizer sets its padding and truncation on each call, so two threads using one
+        # model at once (a reader's request and the warm-up) can pad one batch by the other's
+        # rules ("expected sequence of length 44 at dim 1 (got 32)", seen in CI). One lock per
+        # loaded model, shared with its bfloat16 twin; torch uses both cores for one batch anyway.
+        self._lock = lock or threading.Lock()
         dimension, window = model.get_embedding_dimension(), model.max_seq_length
         if dimension is None or window is None:
             raise EmbeddingModelError("The embedding model has no fixed dimension or window")
@@ -54,15 +66,17 @@ class TorchModel:
 
     def in_bfloat16(self) -> TorchModel:
         """The same loaded model, multiplying in bfloat16."""
-        return TorchModel(self.model, bfloat16=True)
+        return TorchModel(self.model, bfloat16=True, lock=self._lock)
 
     def count_tokens(self, text: str) -> int:
         """Word pieces the model sees for ``text``, special tokens included (untruncated)."""
-        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
+        with self._lock:
+            return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"])
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Tokens each text takes in a batch (special tokens included, truncated)."""
-        ids = self.model.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
+        with self._lock:
+            ids = self.model.tokenizer(list(texts), add_special_tokens=True)["input_ids"]
         return [min(len(i), self.max_tokens) for i in ids]
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -70,7 +84,7 @@ class TorchModel:
         import numpy as np
         import torch
 
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
+        with self._lock, torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.bfloat16):
             vectors = self.model.encode(
                 list(texts),
                 batch_size=max(len(texts), 1),

@@ -31,6 +31,7 @@ from careerbot.errors import IndexStateError, VectorSegmentError
 from careerbot.settings import Settings
 from careerbot.store.collection import CollectionHandle, forget_cached_clients
 from careerbot.store.database import SQLITE_FILE
+from careerbot.store.recovery import set_aside_vector_segments
 from tests.corpora import copied_corpus
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]  # one 1480-chunk embedding
@@ -251,16 +252,18 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
         code = killed_ingest(env, log, until=until)
         assert code == -signal.SIGKILL, f"{name}: not killed ({code}): {log.read_text()}"
         # A restarted reader answers too, its keyword index in step with what is stored.
-        restarted = reader(data, corpus, embedder)
         try:
+            restarted = reader(data, corpus, embedder)
             assert restarted.ask(QUESTIONS[0]).citations, name
         except VectorSegmentError as exc:
-            # The kill landed while Chroma rewrote its vector segment's metadata in place (seen
-            # in CI): nothing reads until an ingest repairs it, and the error says so.
+            # The kill landed while Chroma rewrote its vector segment's metadata in place, or
+            # its files (both seen in CI): nothing reads until an ingest repairs it, and the
+            # error says so.
             assert "vector segment" in str(exc) and "careerbot ingest" in str(exc)
             torn.append(name)
             repaired = ingest(env, "--json")
-            assert repaired.returncode == 0 and "torn vector segment" in repaired.stderr
+            assert repaired.returncode == 0, repaired.stderr
+            assert "torn vector segment" in repaired.stderr
             restarted = reader(data, corpus, embedder)
             assert restarted.ask(QUESTIONS[0]).citations, name
             day = f"2026-04-{len(torn) + 1:02d}"
@@ -292,7 +295,7 @@ def hnsw_folders(data: Path) -> list[Path]:
     return [p for p in (data / "chroma").iterdir() if p.is_dir()]
 
 
-@pytest.mark.parametrize("damage", ["deleted", "torn"])
+@pytest.mark.parametrize("damage", ["deleted", "torn", "set aside"])
 def test_a_damaged_vector_segment_fails_health_and_ingest_repairs_it(
     small_work: Path, embedder: Embedder, damage: str
 ) -> None:
@@ -300,6 +303,13 @@ def test_a_damaged_vector_segment_fails_health_and_ingest_repairs_it(
     (segment,) = hnsw_folders(data)
     if damage == "deleted":
         shutil.rmtree(segment)
+    elif damage == "set aside":  # what the repair does to a segment whose log cannot apply
+        settings = Settings(data_dir=data, corpus_dir=corpus)
+        name = CareerBot(settings, embedder=embedder, build_if_missing=False).store.name
+        forget_cached_clients()
+        assert set_aside_vector_segments(settings, "another-collection") == []
+        (moved,) = set_aside_vector_segments(settings, name)
+        assert not segment.exists() and (moved / "index_metadata.pickle").is_file()
     else:  # what a kill leaves while Chroma rewrites the segment's metadata in place
         (segment / "index_metadata.pickle").write_bytes(b"")
     bot = reader(data, corpus, embedder)

@@ -15,8 +15,9 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexCorruptError, IndexMissingError
 from careerbot.ingest.options import IngestOptions
 from careerbot.store.chroma import ChunkStore
+from careerbot.store.connection import is_segment_unloadable
 from careerbot.store.probe import check_vectors
-from careerbot.store.recovery import set_aside_torn_segments
+from careerbot.store.recovery import set_aside_torn_segments, set_aside_vector_segments
 from careerbot.store.schema import TITLE
 
 logger = logging.getLogger(__name__)
@@ -34,12 +35,7 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
         return 0
     except IndexCorruptError as exc:
         logger.warning("Repairing the index: %s", exc)
-    moved = set_aside_torn_segments(store.settings)
-    for folder in moved:
-        logger.warning("Moved a torn vector segment aside, to %s", folder)
-    if moved:
-        store.handle.reopen()
-    ids, texts = store.all_texts()
+    ids, texts = _stored_texts(store)
     metadata = store.stored()
     if not ids:
         return 0
@@ -58,3 +54,26 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
             progress(min(start + step, len(ids)), len(ids))
     store.mark_complete({str(m.get(TITLE)) for m in metadata.values()})
     return len(ids)
+
+
+def _stored_texts(store: ChunkStore) -> tuple[list[str], list[str]]:
+    """Every stored chunk's id and text, once the vector segments that stop Chroma reading the
+    collection are set aside: one whose metadata a kill tore, or else, when reads still fail,
+    one whose write log Chroma cannot apply though its files look whole (the texts are in
+    Chroma's SQLite file either way)."""
+    moved = set_aside_torn_segments(store.settings)
+    if moved:
+        store.handle.reopen()
+    try:
+        ids, texts = store.all_texts()
+    except IndexCorruptError as exc:
+        if not is_segment_unloadable(exc):
+            raise
+        moved = set_aside_vector_segments(store.settings, store.name)
+        if not moved:
+            raise
+        store.handle.reopen()
+        ids, texts = store.all_texts()
+    for folder in moved:
+        logger.warning("Moved a torn vector segment aside, to %s", folder)
+    return ids, texts

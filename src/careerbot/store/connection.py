@@ -46,11 +46,13 @@ def forget_cached_clients() -> None:
         SharedSystemClient.clear_system_cache()
 
 
-# Chroma's words when its vector (HNSW) segment cannot be loaded: every read of the collection
-# fails then, counts included, while its texts are intact (a kill while Chroma rewrote the
-# segment's index_metadata.pickle leaves it cut short). ``careerbot ingest`` repairs that.
+# Chroma's words when its vector (HNSW) segment cannot be loaded, or its write log cannot be
+# applied to it: every read of the collection fails then, counts included, while its texts are
+# intact (a kill while Chroma rewrote the segment's index_metadata.pickle leaves it cut short;
+# one while it wrote the segment's files left logs it could not apply, seen in CI).
+# ``careerbot ingest`` repairs that.
 _SEGMENT_UNLOADABLE = re.compile(
-    r"hnsw segment reader|loading hnsw index|deserializing pickle", re.I
+    r"hnsw segment reader|hnsw segment writer|loading hnsw index|deserializing pickle", re.I
 )
 
 

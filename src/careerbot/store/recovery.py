@@ -77,3 +77,35 @@ def set_aside_torn_segments(settings: Settings) -> list[Path]:
     if moved:
         forget_cached_clients()
     return moved
+
+
+def set_aside_vector_segments(settings: Settings, collection: str) -> list[Path]:
+    """Move every vector segment of the embedded database's ``collection`` out of the way (kept
+    beside it for inspection), whole or not: for a segment Chroma cannot apply its write log
+    to, which makes every read fail though its files look whole. The texts read again and the
+    repair re-embeds them. Returns the folders moved (none for a server or an unknown name)."""
+    path = settings.chroma_path
+    database = path / "chroma.sqlite3"
+    if settings.chroma_host or not database.is_file():
+        return []
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+            rows = db.execute(
+                "SELECT s.id FROM segments s JOIN collections c ON c.id = s.collection"
+                " WHERE c.name = ? AND s.scope = 'VECTOR'",
+                (collection,),
+            ).fetchall()
+    except sqlite3.Error:
+        return []
+    moved = []
+    for (segment,) in rows:
+        folder = path / str(segment)
+        if folder.is_dir():
+            target = path.with_name(
+                f"{path.name}.torn-{folder.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+            )
+            folder.rename(target)
+            moved.append(target)
+    if moved:
+        forget_cached_clients()
+    return moved

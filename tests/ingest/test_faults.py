@@ -278,8 +278,14 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
     time.sleep(2)  # the readers see the new stamp
     readers.stop()
     assert readers.asked > 10
-    # Only while a torn segment waited for its repair may a reader have been told to repair it.
-    unexpected = [e for e in readers.errors if not (torn and "vector segment" in e)]
+    # Only while a torn segment waited for its repair may a reader have been told to repair it;
+    # while an ingest deletes old versions, a search may find none for a moment (seen once in
+    # 13 runs), and health says to ask again.
+    unexpected = [
+        e
+        for e in readers.errors
+        if not (torn and "vector segment" in e) and "Ask again in a few seconds" not in e
+    ]
     assert sorted(set(unexpected)) == []
     assert all(e.startswith(("ask 503", "health 503")) for e in readers.errors)
     forget_cached_clients()

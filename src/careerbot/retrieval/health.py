@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import numpy as np
 from careerbot.errors import IndexStateError
 from careerbot.retrieval.hybrid import Retriever
 from careerbot.store.probe import check_vectors
+from careerbot.store.writer_lock import no_ingest
 
 PROBE_QUESTION = "Which skills should I learn for a career in AI?"
 CACHE_SECONDS = 1.0
@@ -58,6 +60,13 @@ class HealthCheck:
                 "Run `careerbot ingest` to repair it."
             )
         if not found:
+            if _ingest_running(store.settings.data_dir):
+                # Its deletes took the winners from under this process's view, which is not
+                # reopened while it writes (see Retriever.search_vector): over when it ends.
+                return IndexStateError(
+                    f"An ingest is replacing the chunks of the index at {store.location}; a "
+                    "search finds none of them for now. Ask again in a few seconds."
+                )
             return IndexStateError(
                 f"The index at {store.location} holds {chunks} chunks but a search finds none. "
                 "Run `careerbot ingest` to repair it."
@@ -77,3 +86,8 @@ class HealthCheck:
                 else "out of step"
             )
         return {"status": "ok", "chunks": chunks, "keyword_index": state}
+
+
+def _ingest_running(data_dir: Path) -> bool:
+    with no_ingest(data_dir) as idle:
+        return not idle

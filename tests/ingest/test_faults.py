@@ -279,8 +279,9 @@ def test_kill_9_at_three_points_of_a_re_ingest_while_answering(
     readers.stop()
     assert readers.asked > 10
     # Only while a torn segment waited for its repair may a reader have been told to repair it;
-    # while an ingest deletes old versions, a search may find none for a moment (seen once in
-    # 13 runs), and health says to ask again.
+    # while an ingest rewrites the collection under a reader's view (deletes old versions,
+    # repairs it), a search may fail or find none for a moment (seen in about 1 run in 10),
+    # and the reader is told to ask again.
     unexpected = [
         e
         for e in readers.errors

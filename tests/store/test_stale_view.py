@@ -8,8 +8,11 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
+from careerbot.errors import IndexStateError
 from careerbot.ingest.run import ingest
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
@@ -45,6 +48,40 @@ def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
     assert store.sidecar.read_stamp() == stamp  # nothing told the reader
     found = bot.retrieve(question, k=5)
     assert len(found) == 5, found
+
+
+# What a repair does (careerbot.ingest.repair): the collection deleted and made anew, same ids.
+REMAKE = """
+import sys, chromadb
+client = chromadb.PersistentClient(path=sys.argv[1], settings=chromadb.Settings(anonymized_telemetry=False))
+col = client.get_collection(sys.argv[2])
+got = col.get(include=["embeddings", "documents", "metadatas"])
+meta, config = col.metadata, col.configuration
+client.delete_collection(sys.argv[2])
+col = client.create_collection(sys.argv[2], metadata=meta, configuration=config)
+col.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"],
+        metadatas=got["metadatas"])
+"""
+
+
+def test_a_collection_made_anew_by_another_process_is_found_again_or_waited_for(
+    settings: Settings, embedder: Embedder
+) -> None:
+    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
+    ingest(CORPUS, store, embedder)
+    bot = CareerBot(settings, embedder=embedder, build_if_missing=False)
+    question = "Which cloud certification should I get first?"
+    before = bot.retrieve(question, k=3)
+    remake = [sys.executable, "-c", REMAKE, str(settings.chroma_path), store.name]
+    subprocess.run(remake, check=True, timeout=120)
+    # Its old collection is gone under the reader: a fresh view finds the new one.
+    assert [p.section for p in bot.retrieve(question, k=3)] == [p.section for p in before]
+    subprocess.run(remake, check=True, timeout=120)
+    with ingest_lock(settings.data_dir), pytest.raises(IndexStateError) as caught:
+        bot.retrieve(question, k=3)  # an ingest is writing: no reopening beside it
+    assert "Ask again in a few seconds" in str(caught.value)
+    assert "--rebuild" not in str(caught.value)
+    assert len(bot.retrieve(question, k=3)) == 3  # once it is over
 
 
 def test_no_ingest_sees_the_lock_and_an_ingest_waits_out_a_reader(settings: Settings) -> None:

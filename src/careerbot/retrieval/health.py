@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 from careerbot.errors import IndexStateError
 from careerbot.retrieval.hybrid import Retriever
 from careerbot.store.probe import check_vectors
-from careerbot.store.writer_lock import no_ingest
+from careerbot.store.writer_lock import ingest_running
 
 PROBE_QUESTION = "Which skills should I learn for a career in AI?"
 CACHE_SECONDS = 1.0
@@ -60,7 +59,7 @@ class HealthCheck:
                 "Run `careerbot ingest` to repair it."
             )
         if not found:
-            if _ingest_running(store.settings.data_dir):
+            if ingest_running(store.settings.data_dir):
                 # Its deletes took the winners from under this process's view, which is not
                 # reopened while it writes (see Retriever.search_vector): over when it ends.
                 return IndexStateError(
@@ -86,8 +85,3 @@ class HealthCheck:
                 else "out of step"
             )
         return {"status": "ok", "chunks": chunks, "keyword_index": state}
-
-
-def _ingest_running(data_dir: Path) -> bool:
-    with no_ingest(data_dir) as idle:
-        return not idle

@@ -11,11 +11,13 @@ from typing import Any
 import numpy as np
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.errors import IndexCorruptError
+from careerbot.errors import IndexCorruptError, IndexStateError
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
+from careerbot.store.connection import stale_view
 from careerbot.store.schema import section_key, to_passage
+from careerbot.store.writer_lock import ingest_running
 from careerbot.types import Passage
 
 # Chunks fetched per section wanted: parts of one long section can crowd the top.
@@ -85,7 +87,23 @@ class Retriever:
         self, query: str, vector: np.ndarray, k: int, *, where: dict[str, Any] | None = None
     ) -> list[Passage]:
         """:meth:`search` with the query already embedded as ``vector``."""
-        found, wanted = self._search_once(query, vector, k, where)
+        try:
+            found, wanted = self._search_once(query, vector, k, where)
+        except IndexCorruptError as exc:
+            if not stale_view(exc):
+                raise
+            # This process's view of a collection another process rewrote (a repair made it
+            # anew; a killed writer left a log this view cannot apply): once more, on a fresh
+            # view; while an ingest runs, it is that ingest's to settle.
+            with self.store.handle.reopened_if_idle(min_interval=0) as fresh:
+                if fresh:
+                    return self._search_once(query, vector, k, where)[0]
+            if ingest_running(self.settings.data_dir):
+                raise IndexStateError(
+                    f"An ingest is rewriting the index at {self.store.location}; it cannot be "
+                    "searched for now. Ask again in a few seconds."
+                ) from exc
+            raise
         if len(found) < wanted:
             # The winners are gone from under this process's open index: another process
             # deleted them and stamped nothing (an ingest killed while finishing). Once more,

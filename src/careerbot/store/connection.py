@@ -62,6 +62,16 @@ def is_segment_unloadable(exc: BaseException) -> bool:
     return bool(_SEGMENT_UNLOADABLE.search(str(exc)))
 
 
+_COLLECTION_GONE = re.compile(r"collection \S+ does not exist", re.I)
+
+
+def stale_view(exc: BaseException) -> bool:
+    """Whether ``exc`` may come from this process's view of an embedded collection that another
+    process changed under it: a vector segment it cannot load or apply its log to, or a
+    collection deleted (a repair makes it anew). A fresh view tells whether it lasts."""
+    return is_segment_unloadable(exc) or bool(_COLLECTION_GONE.search(str(exc)))
+
+
 def is_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` (or one it came from) means the Chroma server could not be reached:
     a refused, dropped or timed-out connection, not an answer saying something is wrong."""

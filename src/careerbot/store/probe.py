@@ -12,7 +12,12 @@ import math
 from contextlib import nullcontext
 from typing import Any
 
-from careerbot.errors import IndexCorruptError, IndexMissingError, VectorSegmentError
+from careerbot.errors import (
+    IndexCorruptError,
+    IndexMissingError,
+    IndexStateError,
+    VectorSegmentError,
+)
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.connection import REPAIR_HINT
 from careerbot.store.writer_lock import no_ingest
@@ -44,7 +49,15 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
             # While another process ingests, a serving process reads no vectors (reads beside
             # its writes failed as "malformed") and does not reopen the database (a fresh
             # client mid-ingest broke that ingest's writes): it searches only.
-            return _probe(store, sample=False)
+            try:
+                return _probe(store, sample=False)
+            except IndexCorruptError as exc:
+                # Its writes changed the collection under this view (a repair among them):
+                # over when it ends.
+                raise IndexStateError(
+                    f"An ingest is rewriting the index at {store.location}; it cannot be "
+                    "searched for now. Ask again in a few seconds."
+                ) from exc
         try:
             return _probe(store, sample=True)
         except IndexCorruptError:

@@ -70,6 +70,12 @@ def no_ingest(data_dir: Path) -> Iterator[bool]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def ingest_running(data_dir: Path) -> bool:
+    """Whether an ingest holds the lock of ``data_dir`` now."""
+    with no_ingest(data_dir) as idle:
+        return not idle
+
+
 def advisory_key(collection: str) -> int:
     """The PostgreSQL advisory lock key of a collection (a signed 64-bit hash of its name)."""
     digest = hashlib.sha256(f"careerbot-ingest:{collection}".encode()).digest()

@@ -12,6 +12,7 @@ import numpy as np
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexCorruptError, IndexStateError
+from careerbot.retrieval.headings import HEADING_DISCOUNT, HeadingVectors
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
@@ -31,7 +32,10 @@ CONTEXT_WEIGHT = 0.5
 class Retriever:
     """Section search: dense (cosine in Chroma), BM25 keywords, or both mixed (``hybrid``).
 
-    Hybrid ranking adds to each chunk's cosine a keyword bonus,
+    With ``settings.heading_match``, a chunk's cosine is the better of its own and its section
+    heading's, less :data:`~careerbot.retrieval.headings.HEADING_DISCOUNT`
+    (:mod:`careerbot.retrieval.headings`; not in ``bm25`` mode). Hybrid ranking adds to it a
+    keyword bonus,
     ``weight × confidence × bm25 / best_bm25``, where ``confidence = 1 - second/best`` of the
     BM25 scores: keywords count when one chunk clearly matches them (a rare term, a name) and
     hardly at all when many chunks match equally (words every article shares). Chunks found by
@@ -53,6 +57,7 @@ class Retriever:
         self.store = store
         self.embedder = embedder
         self.lexical = lexical
+        self.headings = HeadingVectors(store, embedder)
         if settings.retrieval_mode != "dense" and lexical is None:
             raise ValueError(f"retrieval_mode={settings.retrieval_mode!r} needs a LexicalIndex")
 
@@ -150,9 +155,13 @@ class Retriever:
             norm = lex.normalised(hits)
             weight = 1.0 if mode == "bm25" else self.settings.hybrid_weight * lex.confidence
             bonus = {i: weight * norm.get(i, 0.0) for i in hits}
-        scored = [
-            (h, bonus.get(h.id, 0.0) + (0.0 if mode == "bm25" else h.score)) for h in hits.values()
-        ]
+        dense = {i: h.score for i, h in hits.items()}
+        if mode == "bm25":
+            dense = dict.fromkeys(hits, 0.0)
+        elif self.settings.heading_match:
+            heads = self.headings.similarities(list(hits.values()), vector)
+            dense = {i: max(s, heads.get(i, s) - HEADING_DISCOUNT) for i, s in dense.items()}
+        scored = [(h, bonus.get(h.id, 0.0) + dense[h.id]) for h in hits.values()]
         best: dict[str, tuple[Hit, float]] = {}
         for hit, score in scored:
             key = section_key(hit.id)

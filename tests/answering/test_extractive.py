@@ -177,3 +177,21 @@ def test_each_part_of_a_question_is_answered_as_its_own_question(shared_bot: Car
         "In what order should I learn model serving, pipelines and evaluation to raise my pay?"
     )
     assert answer.text.startswith("Learn these in roughly this order:"), answer.text
+
+
+def test_a_where_to_start_question_gets_its_ordered_list_from_the_first_item(
+    shared_bot: CareerBot,
+) -> None:
+    # The items barely resemble the question ("Model serving: put a model behind an API…"),
+    # yet the first one is its answer: the list announced as an order comes whole, in order.
+    answer = shared_bot.ask("Which skills should I learn first to earn a higher AI salary?")
+    lines = answer.text.split("\n")
+    start = lines.index("Learn these in roughly this order:")
+    items = [" ".join(line.split()[:3]) for line in lines[start + 1 : start + 6]]
+    assert items == [
+        "- Model serving:",
+        "- Pipelines: automate",
+        "- Evaluation: define",
+        "- Monitoring and",
+        "- One cloud's",
+    ], answer.text

@@ -6,9 +6,10 @@ question asks for: a figure, a directive, steps), drops near-repeats, questions 
 keeps every quote standing: a sentence that leans on the one before brings it, a list item
 comes whole with its lead-in, a too-short opener brings the next sentence
 (:mod:`careerbot.answering.sentences`). A list's items are scored together and count half, so
-a list can answer as a whole. A question of several parts ("X vs Y", "the pay, and which
-skills?"; not the reader's situation around it) gets the unit that best answers each part as if
-it were the question. The best sentence leads, then the rest of its section, then the other
+a list can answer as a whole; a question asking where to start gets a list announced as an
+order whole, from its first item (:mod:`careerbot.answering.ordered`). A question of several
+parts ("X vs Y", "the pay, and which skills?"; not the reader's situation around it) gets the
+unit that best answers each part as if it were the question. The best sentence leads, then the rest of its section, then the other
 sections, in their original order, each with its ``[n]`` (:mod:`careerbot.answering.quotes`). A figure the question states that the sources
 contradict is corrected explicitly. A follow-up ("who usually pays for it?") is scored against
 its own words, and its sentences' articles against the conversation's topic (``context``):
@@ -23,6 +24,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from careerbot.answering.citations.checker import CitationChecker
+from careerbot.answering.ordered import ordered_lists
 from careerbot.answering.quotes import Candidate, best_for, list_cohesion, render
 from careerbot.answering.sentences import (
     Unit,
@@ -149,7 +151,7 @@ class ExtractiveAnswerer:
             elif intro and not intro_ok:
                 score -= INTRO_REST_PENALTY
             scores.append(score)
-        scores = list_cohesion(found, scores)
+        scores = ordered_lists(question, found, list_cohesion(found, scores), texts)
         out = [
             Candidate(rank, unit, score, vec, sim)
             for (rank, unit), score, vec, sim in zip(found, scores, u_vecs, q_sims, strict=True)

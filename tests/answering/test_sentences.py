@@ -106,9 +106,20 @@ def test_hooks_are_told_from_answers() -> None:
         "No neutral, public dataset isolates what a certification alone adds to pay."
         in {u.text for u in found} - hooks
     )
-    # Outside an introduction only a question is a hook.
+    # Outside an introduction only a question or a pointer to another article is a hook.
     assert is_hook("Do they still pay off?", 3, introduction=False)
     assert not is_hook("Both pay well.", 0, introduction=False)
+    pointer = "For how to read salary data critically, see our AI engineer salary guide."
+    assert is_hook(pointer, 4, introduction=False)
+    assert is_hook(
+        "For India, see AI and ML engineer jobs in India in 2026.", 2, introduction=False
+    )
+    # A reference after the sentence's own point is no pointer: the point answers.
+    own_point = "A certification is a credible signal there; see AI and ML engineer jobs in India."
+    assert not is_hook(own_point, 3, introduction=False)
+    assert not is_hook(
+        "Each hires differently, so read every job description.", 1, introduction=False
+    )
 
 
 def test_question_types_and_comparisons() -> None:

@@ -66,6 +66,10 @@ _PART_BREAK = re.compile(
 _GUIDE_TALK = re.compile(
     r"\b(?:this (?:guide|article|piece)|here is how|the honest answer)\b", re.IGNORECASE
 )
+# A sentence whose main clause sends the reader to another article ("For India, see …", "If
+# you want a credential alongside it, read whether …"), not one that only adds a reference
+# after its own point ("…maps onto the local market; see …").
+_POINTER = re.compile(r"(?:^(?:- )?|,\s+)(?:see|read)\b", re.IGNORECASE)
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
 
 
@@ -171,9 +175,10 @@ def asks_choice(question: str) -> bool:
 
 
 def is_hook(sentence: str, position: int, *, introduction: bool) -> bool:
-    """Whether a sentence sets up rather than answers: a question ("…do they still pay off?"),
-    an introduction's opening line, or a line about the guide itself ("This guide covers…")."""
-    if sentence.rstrip().endswith("?"):
+    """Whether a sentence sets up or points rather than answers: a question ("…do they still
+    pay off?"), a line sending the reader to another article ("For India, see …"), an
+    introduction's opening line, or a line about the guide itself ("This guide covers…")."""
+    if sentence.rstrip().endswith("?") or _POINTER.search(sentence):
         return True
     return introduction and (position == 0 or _GUIDE_TALK.search(sentence) is not None)
 

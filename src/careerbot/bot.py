@@ -81,12 +81,12 @@ class CareerBot:
             self.settings, self.store, self.embedder, self.lexical, absolute_links=absolute_links
         )
         self._health = HealthCheck(self._retriever)
-        # The answerer settings.llm asks for (a wrongly configured LLM raises here, with what
-        # to set); with a model, follow-ups are condensed by it too. A given answerer wins.
+        # settings.llm's answerer (a misconfigured LLM raises here, saying what to set).
         self.condenser: Condenser | None = None
         if answerer is None:
             choice = choose_answerer(self.settings, self.embedder, self.store)
             answerer, self.condenser = choice.answerer, choice.condenser
+            self._retriever.headings.shared = choice.vectors
         self.answerer: Answerer = answerer
 
     def ingest(

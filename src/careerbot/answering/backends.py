@@ -45,6 +45,8 @@ class AnswererChoice:
 
     answerer: Answerer
     condenser: Condenser | None = None
+    vectors: VectorCache | None = None
+    """The sentence vectors its answers are composed and checked with (warmed in background)."""
 
 
 def chat_model(settings: Settings, *, max_tokens: int | None = None) -> BaseChatModel:
@@ -108,7 +110,7 @@ def choose_answerer(
         # Not now: warming while the app starts delayed /api/health by seconds (2-core box).
         checker.vectors.on_use = Warmer(extractive, store, settings).poke
     if settings.llm == "extractive":
-        return AnswererChoice(extractive)
+        return AnswererChoice(extractive, vectors=checker.vectors)
     from careerbot.answering.condense import MAX_TOKENS, Condenser
     from careerbot.answering.llm import LLMAnswerer
 
@@ -127,4 +129,4 @@ def choose_answerer(
         timeout=settings.llm_timeout,
     )
     condenser = Condenser(chat_model(settings, max_tokens=MAX_TOKENS))
-    return AnswererChoice(answerer, condenser)
+    return AnswererChoice(answerer, condenser, checker.vectors)

@@ -10,7 +10,9 @@ per section, the closer one counts.
 Only candidates are scored (what the dense and keyword searches found), so a heading adds no
 search of its own. A section's heading is read from the store the first time one of its chunks
 is a candidate (again after an ingest) and its vector embedded then; both are kept, least
-recently used out.
+recently used out. Given the answerer's sentence vectors (``shared``, which the warm-up fills
+with every section's heading), headings are embedded there instead, so a first question after
+the warm-up embeds only itself.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -37,6 +39,12 @@ CACHE_SIZE = 8192
 """Sections whose heading (and heading texts whose vector) are kept."""
 
 
+class TextVectors(Protocol):
+    """Unit vectors of texts, cached (:class:`~careerbot.answering.citations.vectors.VectorCache`)."""
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
 class HeadingVectors:
     """The cosine of a query to the headings of the sections of some chunks; thread-safe."""
 
@@ -48,6 +56,8 @@ class HeadingVectors:
         self._stamp: str | None = None
         self._headings: OrderedDict[str, str] = OrderedDict()  # section key -> heading
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # heading -> unit vector
+        self.shared: TextVectors | None = None
+        """Vectors to take the headings' from (then none are kept here)."""
 
     def similarities(self, hits: Sequence[Hit], vector: np.ndarray) -> dict[str, float]:
         """Cosine of ``vector`` (a unit query vector) to each hit's section heading, by chunk
@@ -83,6 +93,8 @@ class HeadingVectors:
         return found
 
     def _vectors_of(self, texts: list[str]) -> list[np.ndarray]:
+        if self.shared is not None:
+            return list(self.shared.vectors(texts))
         with self._lock:
             found = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = [t for t in texts if t not in found]

@@ -19,6 +19,8 @@ from careerbot.store.chroma import ChunkStore
 from careerbot.store.writer_lock import ingest_lock, no_ingest
 from tests.conftest import CORPUS
 
+QUESTION = "Which cloud certification should I get first?"
+
 # Another process replaces every chunk (same vectors, new ids) and stamps nothing.
 REPLACE = """
 import sys, chromadb
@@ -31,14 +33,19 @@ col.add(ids=[i + "~new" for i in got["ids"]], embeddings=got["embeddings"],
 """
 
 
-def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
-    settings: Settings, embedder: Embedder
-) -> None:
+@pytest.fixture
+def reader(settings: Settings, embedder: Embedder) -> tuple[ChunkStore, CareerBot]:
+    """An index, and a reader's bot over it (which builds nothing)."""
     store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
     ingest(CORPUS, store, embedder)
-    bot = CareerBot(settings, embedder=embedder, build_if_missing=False)
-    question = "Which cloud certification should I get first?"
-    assert len(bot.retrieve(question, k=5)) == 5
+    return store, CareerBot(settings, embedder=embedder, build_if_missing=False)
+
+
+def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
+    settings: Settings, reader: tuple[ChunkStore, CareerBot]
+) -> None:
+    store, bot = reader
+    assert len(bot.retrieve(QUESTION, k=5)) == 5
     stamp = store.sidecar.read_stamp()
     subprocess.run(
         [sys.executable, "-c", REPLACE, str(settings.chroma_path), store.name],
@@ -46,7 +53,7 @@ def test_a_stale_view_is_reopened_when_no_ingest_is_writing(
         timeout=120,
     )
     assert store.sidecar.read_stamp() == stamp  # nothing told the reader
-    found = bot.retrieve(question, k=5)
+    found = bot.retrieve(QUESTION, k=5)
     assert len(found) == 5, found
 
 
@@ -65,23 +72,20 @@ col.add(ids=got["ids"], embeddings=got["embeddings"], documents=got["documents"]
 
 
 def test_a_collection_made_anew_by_another_process_is_found_again_or_waited_for(
-    settings: Settings, embedder: Embedder
+    settings: Settings, reader: tuple[ChunkStore, CareerBot]
 ) -> None:
-    store = ChunkStore(settings, model_name=embedder.name, dimension=embedder.dimension)
-    ingest(CORPUS, store, embedder)
-    bot = CareerBot(settings, embedder=embedder, build_if_missing=False)
-    question = "Which cloud certification should I get first?"
-    before = bot.retrieve(question, k=3)
+    store, bot = reader
+    before = bot.retrieve(QUESTION, k=3)
     remake = [sys.executable, "-c", REMAKE, str(settings.chroma_path), store.name]
     subprocess.run(remake, check=True, timeout=120)
     # Its old collection is gone under the reader: a fresh view finds the new one.
-    assert [p.section for p in bot.retrieve(question, k=3)] == [p.section for p in before]
+    assert [p.section for p in bot.retrieve(QUESTION, k=3)] == [p.section for p in before]
     subprocess.run(remake, check=True, timeout=120)
     with ingest_lock(settings.data_dir), pytest.raises(IndexStateError) as caught:
-        bot.retrieve(question, k=3)  # an ingest is writing: no reopening beside it
+        bot.retrieve(QUESTION, k=3)  # an ingest is writing: no reopening beside it
     assert "Ask again in a few seconds" in str(caught.value)
     assert "--rebuild" not in str(caught.value)
-    assert len(bot.retrieve(question, k=3)) == 3  # once it is over
+    assert len(bot.retrieve(QUESTION, k=3)) == 3  # once it is over
 
 
 def test_no_ingest_sees_the_lock_and_an_ingest_waits_out_a_reader(settings: Settings) -> None:

@@ -68,15 +68,9 @@ def set_aside_torn_segments(settings: Settings) -> list[Path]:
     path = settings.chroma_path
     if settings.chroma_host or not path.is_dir():
         return []
-    torn = [p.parent for p in sorted(path.glob(f"*/{SEGMENT_METADATA}")) if _torn(p)]
-    moved = []
-    for folder in torn:
-        target = path.with_name(f"{path.name}.torn-{folder.name}-{time.strftime('%Y%m%d-%H%M%S')}")
-        folder.rename(target)
-        moved.append(target)
-    if moved:
-        forget_cached_clients()
-    return moved
+    return _move_aside(
+        path, [p.parent for p in sorted(path.glob(f"*/{SEGMENT_METADATA}")) if _torn(p)]
+    )
 
 
 def set_aside_vector_segments(settings: Settings, collection: str) -> list[Path]:
@@ -97,15 +91,17 @@ def set_aside_vector_segments(settings: Settings, collection: str) -> list[Path]
             ).fetchall()
     except sqlite3.Error:
         return []
+    return _move_aside(path, [path / str(s) for (s,) in rows if (path / str(s)).is_dir()])
+
+
+def _move_aside(path: Path, folders: list[Path]) -> list[Path]:
+    """Move vector segment ``folders`` of the database at ``path`` beside it
+    (``chroma.torn-<segment>-<time>``); the places they went."""
     moved = []
-    for (segment,) in rows:
-        folder = path / str(segment)
-        if folder.is_dir():
-            target = path.with_name(
-                f"{path.name}.torn-{folder.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-            )
-            folder.rename(target)
-            moved.append(target)
+    for folder in folders:
+        target = path.with_name(f"{path.name}.torn-{folder.name}-{time.strftime('%Y%m%d-%H%M%S')}")
+        folder.rename(target)
+        moved.append(target)
     if moved:
         forget_cached_clients()
     return moved

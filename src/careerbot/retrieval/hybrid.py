@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.errors import IndexCorruptError, IndexStateError
+from careerbot.errors import IndexCorruptError
 from careerbot.retrieval.headings import HEADING_DISCOUNT, HeadingVectors
 from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
-from careerbot.store.connection import stale_view
+from careerbot.store.connection import ingest_rewriting_error, stale_view
 from careerbot.store.schema import section_key, to_passage
 from careerbot.store.writer_lock import ingest_running
 from careerbot.types import Passage
@@ -104,10 +104,7 @@ class Retriever:
                 if fresh:
                     return self._search_once(query, vector, k, where)[0]
             if ingest_running(self.settings.data_dir):
-                raise IndexStateError(
-                    f"An ingest is rewriting the index at {self.store.location}; it cannot be "
-                    "searched for now. Ask again in a few seconds."
-                ) from exc
+                raise ingest_rewriting_error(self.store.location) from exc
             raise
         if len(found) < wanted:
             # The winners are gone from under this process's open index: another process

@@ -72,6 +72,15 @@ def stale_view(exc: BaseException) -> bool:
     return is_segment_unloadable(exc) or bool(_COLLECTION_GONE.search(str(exc)))
 
 
+def ingest_rewriting_error(location: str) -> IndexStateError:
+    """What a reader says when an ingest is changing the collection under its view: a moment's
+    wait, not a repair."""
+    return IndexStateError(
+        f"An ingest is rewriting the index at {location}; it cannot be searched for now. "
+        "Ask again in a few seconds."
+    )
+
+
 def is_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` (or one it came from) means the Chroma server could not be reached:
     a refused, dropped or timed-out connection, not an answer saying something is wrong."""

@@ -12,14 +12,9 @@ import math
 from contextlib import nullcontext
 from typing import Any
 
-from careerbot.errors import (
-    IndexCorruptError,
-    IndexMissingError,
-    IndexStateError,
-    VectorSegmentError,
-)
+from careerbot.errors import IndexCorruptError, IndexMissingError, VectorSegmentError
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.connection import REPAIR_HINT
+from careerbot.store.connection import REPAIR_HINT, ingest_rewriting_error
 from careerbot.store.writer_lock import no_ingest
 
 PROBE_RESULTS = 10
@@ -54,10 +49,7 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
             except IndexCorruptError as exc:
                 # Its writes changed the collection under this view (a repair among them):
                 # over when it ends.
-                raise IndexStateError(
-                    f"An ingest is rewriting the index at {store.location}; it cannot be "
-                    "searched for now. Ask again in a few seconds."
-                ) from exc
+                raise ingest_rewriting_error(store.location) from exc
         try:
             return _probe(store, sample=True)
         except IndexCorruptError:

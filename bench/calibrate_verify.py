@@ -35,9 +35,9 @@ from pathlib import Path
 from careerbot.answering.citations import checker as verify
 from careerbot.answering.citations.checker import CitationChecker, Support
 from careerbot.answering.citations.markers import parse
-from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 from careerbot.sources import load_corpus

@@ -86,7 +86,7 @@ class CareerBot:
         if answerer is None:
             choice = choose_answerer(self.settings, self.embedder, self.store)
             answerer, self.condenser = choice.answerer, choice.condenser
-            self._retriever.headings.shared = choice.vectors
+            self._retriever.headings.vectors = choice.vectors
         self.answerer: Answerer = answerer
 
     def ingest(

@@ -13,11 +13,11 @@ from langchain_core.messages import AIMessage
 
 from careerbot.answering.checked_stream import complete_part
 from careerbot.answering.citations.checker import FLAG, CitationChecker
-from careerbot.answering.citations.vectors import VectorCache
 from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.llm import LLMAnswerer
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.settings import Settings
 from careerbot.text import split_sentences
 from careerbot.types import Answer, Passage

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot.bot import CareerBot
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.retrieval.headings import HEADING_DISCOUNT, HeadingVectors
 from careerbot.retrieval.hybrid import Retriever
 
@@ -74,3 +75,18 @@ def test_bm25_mode_ignores_headings(shared_bot: CareerBot) -> None:
     on = _retriever(shared_bot, heading_match=True, mode="bm25").search(question, 5)
     off = _retriever(shared_bot, heading_match=False, mode="bm25").search(question, 5)
     assert [(p.chunk_id, p.score) for p in on] == [(p.chunk_id, p.score) for p in off]
+
+
+def test_heading_vectors_come_from_the_given_cache(shared_bot: CareerBot) -> None:
+    """The bot hands the answerer's warmed cache over, so headings are embedded once, there."""
+    cache = VectorCache(shared_bot.embedder)
+    heads = HeadingVectors(shared_bot.store, shared_bot.embedder)
+    heads.vectors = cache
+    vector = shared_bot.embedder.encode(["which cloud cert should i get"])[0]
+    hits = shared_bot.store.query(vector, 5, contents=False)
+    first = heads.similarities(hits, vector)
+    docs = shared_bot.store.documents([h.id for h in hits])
+    assert docs and all(str(meta["section"]) in cache for _, _, meta in docs)
+    before = len(cache)
+    assert heads.similarities(hits, vector) == first
+    assert len(cache) == before

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING
 
 from careerbot.answering.base import Answerer
 from careerbot.answering.citations.checker import CitationChecker
-from careerbot.answering.citations.vectors import VectorCache
 from careerbot.answering.extractive import ExtractiveAnswerer
 from careerbot.answering.warmup import Warmer, warm_up
 from careerbot.embedding.embedder import Embedder
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.errors import LLMConfigError
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
@@ -44,9 +44,9 @@ class AnswererChoice:
     """The answerer for the settings, and the follow-up condenser when there is a model."""
 
     answerer: Answerer
-    condenser: Condenser | None = None
-    vectors: VectorCache | None = None
+    vectors: VectorCache
     """The sentence vectors its answers are composed and checked with (warmed in background)."""
+    condenser: Condenser | None = None
 
 
 def chat_model(settings: Settings, *, max_tokens: int | None = None) -> BaseChatModel:
@@ -110,7 +110,7 @@ def choose_answerer(
         # Not now: warming while the app starts delayed /api/health by seconds (2-core box).
         checker.vectors.on_use = Warmer(extractive, store, settings).poke
     if settings.llm == "extractive":
-        return AnswererChoice(extractive, vectors=checker.vectors)
+        return AnswererChoice(extractive, checker.vectors)
     from careerbot.answering.condense import MAX_TOKENS, Condenser
     from careerbot.answering.llm import LLMAnswerer
 
@@ -129,4 +129,4 @@ def choose_answerer(
         timeout=settings.llm_timeout,
     )
     condenser = Condenser(chat_model(settings, max_tokens=MAX_TOKENS))
-    return AnswererChoice(answerer, condenser, checker.vectors)
+    return AnswererChoice(answerer, checker.vectors, condenser)

@@ -2,7 +2,7 @@
 
 An extractive answer scores every sentence of the sections it quotes, their headings and the
 articles' titles, and the checker matches the quotes and picks each citation's snippet; all of
-it goes through one :class:`~careerbot.answering.citations.vectors.VectorCache`. Cold, the first
+it goes through one :class:`~careerbot.embedding.vector_cache.VectorCache`. Cold, the first
 question about a section embeds a few dozen texts (the bench's first asks took ~100 ms more than
 later ones). :class:`Warmer` embeds them for the indexed sections in a background thread, two
 texts at a time and never while a reader's request is embedding, up to :data:`MAX_TEXTS`:

@@ -10,9 +10,10 @@ per section, the closer one counts.
 Only candidates are scored (what the dense and keyword searches found), so a heading adds no
 search of its own. A section's heading is read from the store the first time one of its chunks
 is a candidate (again after an ingest) and its vector embedded then; both are kept, least
-recently used out. Given the answerer's sentence vectors (``shared``, which the warm-up fills
-with every section's heading), headings are embedded there instead, so a first question after
-the warm-up embeds only itself.
+recently used out. Their vectors are kept in a
+:class:`~careerbot.embedding.vector_cache.VectorCache`: the answerer's (``vectors``), which the
+warm-up fills with every section's heading, so a first question after the warm-up embeds only
+itself.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.store.schema import section_key
 
 if TYPE_CHECKING:
@@ -36,13 +38,7 @@ HEADING_DISCOUNT = 0.1
 (dev: 0.06 to 0.15 gave the same hits; 0.03 let a follow-up's context pull the previous topic's
 heading first, 0.2 undid the gain)."""
 CACHE_SIZE = 8192
-"""Sections whose heading (and heading texts whose vector) are kept."""
-
-
-class TextVectors(Protocol):
-    """Unit vectors of texts, cached (:class:`~careerbot.answering.citations.vectors.VectorCache`)."""
-
-    def vectors(self, texts: Sequence[str]) -> np.ndarray: ...
+"""Sections whose heading is kept."""
 
 
 class HeadingVectors:
@@ -50,14 +46,12 @@ class HeadingVectors:
 
     def __init__(self, store: ChunkStore, embedder: Embedder, size: int = CACHE_SIZE) -> None:
         self.store = store
-        self.embedder = embedder
         self.size = size
         self._lock = threading.Lock()
         self._stamp: str | None = None
         self._headings: OrderedDict[str, str] = OrderedDict()  # section key -> heading
-        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # heading -> unit vector
-        self.shared: TextVectors | None = None
-        """Vectors to take the headings' from (then none are kept here)."""
+        self.vectors = VectorCache(embedder, size)
+        """Where the headings' vectors are kept (the bot gives it the answerer's)."""
 
     def similarities(self, hits: Sequence[Hit], vector: np.ndarray) -> dict[str, float]:
         """Cosine of ``vector`` (a unit query vector) to each hit's section heading, by chunk
@@ -68,7 +62,7 @@ class HeadingVectors:
         texts = list(dict.fromkeys(headings.values()))
         if not texts:
             return {}
-        vectors = dict(zip(texts, self._vectors_of(texts), strict=True))
+        vectors = dict(zip(texts, self.vectors.vectors(texts), strict=True))
         query = np.asarray(vector, dtype=np.float32)
         by_text = {t: float(v @ query) for t, v in vectors.items()}
         return {i: by_text[t] for i, t in headings.items()}
@@ -92,22 +86,7 @@ class HeadingVectors:
                     self._remember(self._headings, section_key(i), heading)
         return found
 
-    def _vectors_of(self, texts: list[str]) -> list[np.ndarray]:
-        if self.shared is not None:
-            return list(self.shared.vectors(texts))
-        with self._lock:
-            found = {t: self._vectors[t] for t in texts if t in self._vectors}
-        missing = [t for t in texts if t not in found]
-        if missing:
-            encoded = self.embedder.encode(missing)
-            encoded = encoded / np.linalg.norm(encoded, axis=1, keepdims=True).clip(1e-12)
-            found.update(zip(missing, encoded, strict=True))
-        with self._lock:
-            for text in texts:
-                self._remember(self._vectors, text, found[text])
-        return [found[t] for t in texts]
-
-    def _remember(self, cache: OrderedDict, key: str, value: object) -> None:
+    def _remember(self, cache: OrderedDict[str, str], key: str, value: str) -> None:
         cache[key] = value
         cache.move_to_end(key)
         while len(cache) > self.size:

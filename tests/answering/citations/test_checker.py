@@ -8,9 +8,9 @@ import pytest
 
 from careerbot.answering.citations.checker import FLAG, CitationChecker
 from careerbot.answering.citations.markers import claims
-from careerbot.answering.citations.vectors import VectorCache
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.evaluation.gold import load_gold
 from careerbot.settings import Settings
 from careerbot.text import split_sentences

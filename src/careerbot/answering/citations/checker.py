@@ -50,7 +50,7 @@ from careerbot.answering.citations.markers import (
     plain,
     renumber,
 )
-from careerbot.answering.citations.vectors import VectorCache
+from careerbot.embedding.vector_cache import VectorCache
 from careerbot.markup import inline_markdown
 from careerbot.settings import Settings
 from careerbot.text import content_words, split_sentences

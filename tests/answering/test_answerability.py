@@ -99,3 +99,20 @@ def test_near_miss_life_and_job_search_questions_are_refused(shared_bot: CareerB
     ):
         answer = shared_bot.ask(question)
         assert not answer.refused and answer.citations, question
+
+
+@pytest.mark.parametrize(
+    ("question", "missing"),
+    [
+        ("pytorch or tensorflow, which do ml employers want now?", "pytorch"),
+        ("should i do an mtech first or go straight into an ml job?", "mtech"),
+    ],
+)
+def test_a_framework_or_degree_the_articles_never_name_is_refused(
+    shared_bot: CareerBot, question: str, missing: str
+) -> None:
+    """Close to the ML-career sections in wording (employers, ML jobs), but no article
+    discusses frameworks or degrees: refused saying which, not answered with skill lists."""
+    answer = shared_bot.ask(question)
+    assert answer.refused and answer.citations == ()
+    assert answer.text.startswith(f"Our articles don't cover {missing}")

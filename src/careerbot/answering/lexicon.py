@@ -45,13 +45,15 @@ laptop laptops macbook windows linux iphone android keyboard monitor gpu-to-buy
 excel tableau power-bi powerbi sap figma photoshop wordpress shopify
 javascript typescript java c++ c# golang go-language kotlin swift php ruby rust scala
 react angular vue flutter unity unreal
+pytorch tensorflow keras scikit-learn sklearn jax huggingface hugging-face xgboost opencv
 """.split()
 
 TOPICS = """
 visa visas h-1b h1b green-card work-permit immigration citizenship residency relocation
 tax taxes income-tax mortgage loan loans student-loan rent cost-of-living insurance pension
 401k retirement layoffs layoff severance unemployment notice-period resignation
-cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degree
+cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degree mtech m.tech
+msc mca
 scholarship university college freelance freelancing upwork fiverr side-hustle startup-idea
 negotiation negotiate promotion-letter
 maternity paternity burnout work-life interviewer interviewers dress-code

@@ -195,3 +195,16 @@ def test_a_where_to_start_question_gets_its_ordered_list_from_the_first_item(
         "- Monitoring and",
         "- One cloud's",
     ], answer.text
+
+
+def test_a_clear_best_section_leads_the_answer(shared_bot: CareerBot) -> None:
+    """Retrieval ranks "What moves an individual offer up or down" well ahead; a sentence of
+    the runner-up ("The title also means different things…") matches the wording better, but
+    must not lead: the levers the reader needs come first."""
+    answer = shared_bot.ask("why do two ai engineer offers with the same title pay so differently?")
+    assert answer.passages[0].section == "What moves an individual offer up or down"
+    assert answer.passages[0].score - answer.passages[1].score > 0.04
+    first = answer.citations[0]
+    assert first.section == "What moves an individual offer up or down"
+    assert answer.text.startswith("Within the same job title, pay varies widely. [1]")
+    assert "Ownership" in answer.text.split("\n\n")[0]

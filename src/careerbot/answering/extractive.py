@@ -54,6 +54,12 @@ INTRO_PENALTY = 0.3
 INTRO_REST_PENALTY = 0.05
 # Sentences of the best section are preferred a little: an answer should not be all filler.
 TOP_SECTION_BONUS = 0.05
+# A question asked on its own: the further a section ranks below the best one, the more its
+# sentences must beat the best section's to lead ("same title, why do offers differ?" led
+# with "The title also means different things…" from a section 0.08 behind "What moves an
+# individual offer"). Not for a follow-up: its sections were ranked with the conversation's
+# context, and its own words pick among them (dev follow-ups fell with it).
+SECTION_GAP_WEIGHT = 2.0
 # Weight of the question's similarity to a sentence's section heading (a heading says what
 # its sentences are about better than a short sentence's own vector does).
 HEADING_WEIGHT = 0.2
@@ -138,6 +144,7 @@ class ExtractiveAnswerer:
         q_words = content_words(question)
         typed = f"how much {question}" if figures_wanted else question
         intro_ok = about_article(question)
+        best = sources[0].score
         scores = []
         q_sims = [float(q_vec @ vec) for vec in u_vecs]
         for (rank, unit), vec in zip(found, u_vecs, strict=True):
@@ -145,6 +152,8 @@ class ExtractiveAnswerer:
             score = float(q_vec @ vec) + 0.15 * overlap + 0.05 * sources[rank].score
             score += HEADING_WEIGHT * fit[rank] + CONTEXT_WEIGHT * topical[rank]
             score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == 0 else 0.0)
+            if not context:
+                score -= SECTION_GAP_WEIGHT * (best - sources[rank].score)
             intro = sources[rank].section == "Introduction"
             if not intro_ok and is_hook(unit.text, unit.position, introduction=intro):
                 score -= INTRO_PENALTY

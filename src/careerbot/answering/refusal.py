@@ -9,12 +9,16 @@ from careerbot.answering.answerability import Verdict
 from careerbot.markup import inline_markdown
 from careerbot.types import Answer, Passage
 
-# A heading that already reads as a question: "How to judge…", "Which role pays more".
+# A heading that already reads as a question: "Which role pays more", "Is a degree enough".
+# An indirect one ("How pay and demand differ", "Where the premium comes from") is not: it
+# becomes "What do the articles say about how pay and demand differ?".
 _QUESTION = re.compile(
-    r"^(?:(?:what|why|how|when|where|who|which)\s+(?:is|are|do|does|should|can|to|pays?)\b|"
-    r"(?:is|are|do|does|can|should)\b)",
+    r"^(?:(?:what|why|how|when|where|who|which)\s+(?:is|are|do|does|should|can)\b|"
+    r"(?:which|what)\s+\w+\s+pays?\b|(?:is|are|do|does|can|should)\b)",
     re.IGNORECASE,
 )
+# "How to judge salary surveys" asks "How do I judge salary surveys?".
+_HOW_TO = re.compile(r"^how to\s+", re.IGNORECASE)
 SUGGESTIONS = 3
 
 
@@ -29,7 +33,9 @@ def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str,
             or heading.startswith("Continue")
         ):
             continue
-        if _QUESTION.match(heading):
+        if _HOW_TO.match(heading):
+            question = _HOW_TO.sub("How do I ", heading).rstrip(".?") + "?"
+        elif _QUESTION.match(heading):
             question = heading.rstrip(".?") + "?"
         else:
             lead = heading[0].lower() if heading[1:2].islower() else heading[0]

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 
 from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
-from careerbot.errors import IndexMissingError, IndexStateError
+from careerbot.errors import IndexMissingError, IndexStateError, SearchServerUnreachableError
 from careerbot.settings import Settings
+from careerbot.store.connection import connect
 from tests.conftest import CORPUS, free_port
 
 pytestmark = pytest.mark.slow
@@ -53,3 +60,60 @@ def test_unreachable_server_says_what_to_do(embedder: Embedder) -> None:
         CareerBot(settings, embedder=embedder, build_if_missing=True)
     with pytest.raises(IndexStateError, match="unreachable"):
         CareerBot(settings, embedder=embedder).health()
+
+
+@contextmanager
+def silent_server() -> Iterator[int]:
+    """A loopback port that accepts connections and never answers (a hung server)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join()
+        for conn in held:
+            conn.close()
+        listener.close()
+
+
+def test_a_server_that_never_answers_is_unreachable_within_the_timeout(
+    embedder: Embedder,
+) -> None:
+    """chromadb's client waits forever by default; with chroma_timeout a reader is told the
+    server is unreachable (and that careerbot keeps trying) instead of hanging."""
+    with silent_server() as port:
+        settings = Settings(
+            chroma_host="127.0.0.1", chroma_port=port, chroma_timeout=1, corpus_dir=CORPUS
+        )
+        reader = CareerBot(settings, embedder=embedder)
+        for call in (reader.health, lambda: reader.ask("Which cloud should I certify on?")):
+            started = time.monotonic()
+            with pytest.raises(SearchServerUnreachableError, match="unreachable.*retrying"):
+                call()
+            # One timeout, not one per retry.
+            assert time.monotonic() - started < 2.5
+
+
+def test_calls_to_a_server_have_the_timeout(chroma_server: tuple[str, int]) -> None:
+    """chromadb has no setting for it: the client's httpx session gets it after the
+    heartbeat. Reaching into chromadb's client: this fails if an upgrade moves the session."""
+    host, port = chroma_server
+    client = connect(Settings(chroma_host=host, chroma_port=port, chroma_timeout=7))
+    assert client.heartbeat() > 0
+    timeout = client._server._session.timeout  # type: ignore[attr-defined]
+    assert (timeout.read, timeout.connect) == (7.0, 5.0)

@@ -47,6 +47,14 @@ class StorageSettings(BaseModel):
         description="Host of a Chroma server (`chroma run`). Unset: embedded Chroma in data_dir.",
     )
     chroma_port: int = Field(8000, description="Port of the Chroma server, with chroma_host.")
+    chroma_timeout: float = Field(
+        10.0,
+        ge=1.0,
+        le=600.0,
+        description="With chroma_host: seconds one call to the server may take (an ingest's "
+        "largest write included) before the server counts as unreachable; a server that "
+        "accepts connections but never answers then gets a 503 'retrying', not a hung request.",
+    )
     database_url: str | None = Field(
         None,
         description="SQLAlchemy URL of the database for state shared by every editor and "

@@ -33,6 +33,7 @@ from careerbot.store.connection import (
     forget_cached_clients,
     is_segment_unloadable,
     is_unreachable,
+    timed_out,
     unreachable_error,
 )
 from careerbot.store.environment import environment_error
@@ -106,8 +107,9 @@ class CollectionHandle:
         read-only disk) as :class:`StorageEnvironmentError` saying what to free or fix.
 
         A Chroma server that does not take the call is asked again after each of
-        :data:`UNREACHABLE_RETRY_DELAYS`; then the connection is dropped (the next call
-        connects afresh) and :class:`SearchServerUnreachableError` raised."""
+        :data:`UNREACHABLE_RETRY_DELAYS` (one that took it but did not answer within
+        ``chroma_timeout`` is not); then the connection is dropped (the next call connects
+        afresh) and :class:`SearchServerUnreachableError` raised."""
         delays = iter(UNREACHABLE_RETRY_DELAYS)
         while True:
             try:
@@ -124,7 +126,7 @@ class CollectionHandle:
         :class:`SearchServerUnreachableError` once the retries are spent."""
         if not self.settings.chroma_host or not is_unreachable(exc):
             return False
-        delay = next(delays, None)
+        delay = None if timed_out(exc) else next(delays, None)
         if delay is None:
             self.disconnect()
             error = unreachable_error(self.settings, exc)

@@ -116,3 +116,14 @@ def test_a_framework_or_degree_the_articles_never_name_is_refused(
     answer = shared_bot.ask(question)
     assert answer.refused and answer.citations == ()
     assert answer.text.startswith(f"Our articles don't cover {missing}")
+
+
+def test_a_phrase_term_is_found_hyphenated_or_spaced() -> None:
+    vocabulary = Vocabulary(["Python and solid software engineering, plus SQL."])
+    assert missing_terms("is scikit-learn enough for ml jobs?", vocabulary) == [
+        ("scikit-learn", "tool")
+    ]
+    assert missing_terms("is scikit learn enough?", vocabulary) == [("scikit learn", "tool")]
+    assert missing_terms("cost-of-living in pune?", vocabulary) == [("cost-of-living", "topic")]
+    # Covered when the articles write it either way.
+    assert Vocabulary(["We use scikit-learn daily."]).covers("scikit learn")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +17,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexMissingError, IndexStateError, SearchServerUnreachableError
 from careerbot.settings import Settings
 from careerbot.store.connection import connect
-from tests.conftest import CORPUS, free_port
+from tests.conftest import CORPUS, free_port, start_chroma
 
 pytestmark = pytest.mark.slow
 
@@ -103,17 +105,45 @@ def test_a_server_that_never_answers_is_unreachable_within_the_timeout(
         reader = CareerBot(settings, embedder=embedder)
         for call in (reader.health, lambda: reader.ask("Which cloud should I certify on?")):
             started = time.monotonic()
-            with pytest.raises(SearchServerUnreachableError, match="unreachable.*retrying"):
+            with pytest.raises(SearchServerUnreachableError, match="did not answer within 1 s"):
                 call()
-            # One timeout, not one per retry.
+            # One timeout, not one per retry; the second call fails at once.
             assert time.monotonic() - started < 2.5
 
 
 def test_calls_to_a_server_have_the_timeout(chroma_server: tuple[str, int]) -> None:
-    """chromadb has no setting for it: the client's httpx session gets it after the
-    heartbeat. Reaching into chromadb's client: this fails if an upgrade moves the session."""
+    """chromadb has no setting for it: the client's httpx session gets it once made.
+    Reaching into chromadb's client: this fails if an upgrade moves the session."""
     host, port = chroma_server
     client = connect(Settings(chroma_host=host, chroma_port=port, chroma_timeout=7))
     assert client.heartbeat() > 0
     timeout = client._server._session.timeout  # type: ignore[attr-defined]
     assert (timeout.read, timeout.connect) == (7.0, 5.0)
+
+
+def test_a_server_paused_mid_use_times_out_then_answers_again(
+    tmp_path: Path, embedder: Embedder
+) -> None:
+    """A connected reader whose server stops answering (SIGSTOP: it still holds its socket)
+    gets a 503-style error within about the timeout, then answers once it is resumed."""
+    port = free_port()
+    proc = start_chroma(tmp_path / "db", port, tmp_path / "chroma.log")
+    try:
+        settings = Settings(
+            chroma_host="127.0.0.1", chroma_port=port, chroma_timeout=2, corpus_dir=CORPUS
+        )
+        bot = CareerBot(settings, embedder=embedder, build_if_missing=True)
+        question = "Which cloud should my first certification be on?"
+        assert bot.ask(question).citations
+        proc.send_signal(signal.SIGSTOP)
+        try:
+            started = time.monotonic()
+            with pytest.raises(SearchServerUnreachableError, match="did not answer within 2 s"):
+                bot.ask(question)
+            assert time.monotonic() - started < 8  # one timeout (a search makes a few calls)
+        finally:
+            proc.send_signal(signal.SIGCONT)
+        assert bot.ask(question).citations
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

@@ -46,6 +46,12 @@ _WORD = re.compile(r"[\w+#]+(?:-[\w+#]+)*")
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|wage|wages|income)\b", re.I)
 
 
+def _words(phrase: str) -> str:
+    """A pattern for ``phrase`` with a space or a hyphen between its words ("scikit-learn",
+    "cost of living")."""
+    return r"[ -]".join(map(re.escape, phrase.split(" ")))
+
+
 @dataclass(frozen=True)
 class Verdict:
     """The decision for one question."""
@@ -66,12 +72,13 @@ class Vocabulary:
         import Stemmer  # PyStemmer, the keyword index's stemmer
 
         self.terms = {
-            phrase: (category, re.compile(rf"(?<![\w+#-]){re.escape(phrase)}(?:e?s)?(?![\w+#])"))
+            phrase: (category, re.compile(rf"(?<![\w+#-]){_words(phrase)}(?:e?s)?(?![\w+#])"))
             for category, terms in CATEGORIES.items()
             for phrase in map(term_phrase, terms)
         }
         joined = " ".join(" ".join(texts).lower().split())
         words = set(_WORD.findall(joined))
+        words |= {part for w in words if "-" in w for part in w.split("-")}
         words |= {w[:-1] for w in words if w.endswith("s")} | {
             w[:-2] for w in words if w.endswith("es")
         }

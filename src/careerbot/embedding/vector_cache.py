@@ -1,4 +1,5 @@
-"""A shared cache of sentence vectors, so checking and composing answers embed each text once."""
+"""A shared cache of text vectors, so composing and checking answers and matching section
+headings embed each text once."""
 
 from __future__ import annotations
 

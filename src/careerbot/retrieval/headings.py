@@ -11,9 +11,9 @@ Only candidates are scored (what the dense and keyword searches found), so a hea
 search of its own. A section's heading is read from the store the first time one of its chunks
 is a candidate (again after an ingest) and its vector embedded then; both are kept, least
 recently used out. Their vectors are kept in a
-:class:`~careerbot.embedding.vector_cache.VectorCache`: the answerer's (``vectors``), which the
-warm-up fills with every section's heading, so a first question after the warm-up embeds only
-itself.
+:class:`~careerbot.embedding.vector_cache.VectorCache` (``vectors``): its own, or, as the bot
+arranges, the answerer's, which the warm-up fills with every section's heading, so a first
+question after the warm-up embeds only itself.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ HEADING_DISCOUNT = 0.1
 (dev: 0.06 to 0.15 gave the same hits; 0.03 let a follow-up's context pull the previous topic's
 heading first, 0.2 undid the gain)."""
 CACHE_SIZE = 8192
-"""Sections whose heading is kept."""
+"""Sections whose heading is kept (and, until the bot hands over the answerer's cache, heading
+vectors in this one's own)."""
 
 
 class HeadingVectors:

@@ -33,10 +33,10 @@ from careerbot.store.connection import (
     forget_cached_clients,
     is_segment_unloadable,
     is_unreachable,
-    timed_out,
     unreachable_error,
 )
 from careerbot.store.environment import environment_error
+from careerbot.store.http_client import ConnectGate, timed_out
 from careerbot.store.writer_lock import no_ingest
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class CollectionHandle:
         # Connected on first use: an embedded database is created (its folder made) only by a
         # write, so opening a bot where there is no index leaves nothing behind.
         self._connected: ClientAPI | None = None
+        self._gate = ConnectGate(settings.chroma_timeout)
         self._collection: Collection | None = None
         self._complete = False  # once true, stays true for this collection
 
@@ -77,7 +78,7 @@ class CollectionHandle:
     def _client(self) -> ClientAPI:
         with self._lock:
             if self._connected is None:
-                self._connected = connect(self.settings)
+                self._connected = self._gate.connect(lambda: connect(self.settings))
             return self._connected
 
     def _nothing_on_disk(self) -> bool:

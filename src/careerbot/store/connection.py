@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from careerbot.errors import IndexCorruptError, IndexStateError, SearchServerUnreachableError
 from careerbot.settings import Settings
 from careerbot.store.environment import environment_error
+from careerbot.store.http_client import causes, timed_http_client, timed_out
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -26,8 +27,6 @@ REPAIR_HINT = "Repair it with: careerbot ingest"
 # out): a restarting server is often back within them. A caller learns the server is
 # unreachable after about their sum (0.5 s) on a refused connection.
 UNREACHABLE_RETRY_DELAYS = (0.1, 0.4)
-CONNECT_TIMEOUT = 5.0
-"""Seconds to open a connection to the server (a refused one fails at once anyway)."""
 # chromadb's words (a ValueError) when the client cannot reach the server at all.
 _NO_SERVER = "could not connect to a chroma server"
 # chromadb's client cache is per process and unguarded: it registers a path's System before
@@ -83,36 +82,13 @@ def ingest_rewriting_error(location: str) -> IndexStateError:
     )
 
 
-def timed_out(exc: BaseException) -> bool:
-    """Whether ``exc`` (or one it came from) is a call the server took but did not answer
-    within ``chroma_timeout``: asking again at once would only wait as long again."""
-    import httpx
-
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            return False
-        if isinstance(seen, httpx.TimeoutException):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
 def is_unreachable(exc: BaseException) -> bool:
     """Whether ``exc`` (or one it came from) means the Chroma server could not be reached:
     a refused, dropped or timed-out connection, not an answer saying something is wrong."""
     import httpx
 
-    seen: BaseException | None = exc
-    for _ in range(10):  # a chain of causes, never a cycle
-        if seen is None:
-            return False
-        if isinstance(seen, (SearchServerUnreachableError, httpx.TransportError, ConnectionError)):
-            return True
-        if _NO_SERVER in str(seen).lower():
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+    kinds = (SearchServerUnreachableError, httpx.TransportError, ConnectionError)
+    return any(isinstance(e, kinds) or _NO_SERVER in str(e).lower() for e in causes(exc))
 
 
 def unreachable_error(settings: Settings, exc: BaseException) -> SearchServerUnreachableError:
@@ -120,6 +96,14 @@ def unreachable_error(settings: Settings, exc: BaseException) -> SearchServerUnr
     keeps trying (never to rebuild: nothing is known to be wrong with the index)."""
     if isinstance(exc, SearchServerUnreachableError):
         return exc
+    if timed_out(exc):
+        return SearchServerUnreachableError(
+            f"The search server at {settings.chroma_host}:{settings.chroma_port} is unreachable: "
+            f"it did not answer within {settings.chroma_timeout:g} s (CAREERBOT_CHROMA_TIMEOUT); "
+            "retrying. Questions are answered again as soon as it answers: check that `chroma "
+            "run` there is not stuck or overloaded (raise CAREERBOT_CHROMA_TIMEOUT if slow writes "
+            "are expected)."
+        )
     return SearchServerUnreachableError(
         f"The search server at {settings.chroma_host}:{settings.chroma_port} is unreachable "
         f"({type(exc).__name__}: {exc}); retrying. Questions are answered again as soon as it "
@@ -137,7 +121,11 @@ def connect(settings: Settings) -> ClientAPI:
     s = settings
     try:
         if s.chroma_host:
-            return _timed_http_client(s, chroma_settings)
+            # Not under _CLIENT_CACHE: HTTP clients are not cached by path, and a server that
+            # never answers would hold the lock for every other client in the process.
+            return timed_http_client(
+                str(s.chroma_host), s.chroma_port, s.chroma_timeout, chroma_settings
+            )
         s.chroma_path.mkdir(parents=True, exist_ok=True)
         with _CLIENT_CACHE:
             return chromadb.PersistentClient(path=str(s.chroma_path), settings=chroma_settings)
@@ -155,28 +143,3 @@ def connect(settings: Settings) -> ClientAPI:
         raise IndexCorruptError(
             f"The index at {s.chroma_path} cannot be opened ({exc}). {REBUILD_HINT}"
         ) from exc
-
-
-def _timed_http_client(settings: Settings, chroma_settings: Any) -> ClientAPI:
-    """``chromadb.HttpClient`` with a timeout of ``chroma_timeout`` on every call.
-
-    chromadb 1.x gives its httpx session no timeout, so a server that accepts connections but
-    never answers (hung, paused, a half-open network path) held a request, and the client's
-    constructor, forever. The server is asked for its heartbeat first, with the timeout (the
-    constructor's own first call would wait forever); then the client's session gets it.
-    chromadb offers no setting for it; if its session is not where it was, the client is
-    used as it comes (the tests check that it is where it was).
-    """
-    import chromadb
-    import httpx
-
-    host, port, seconds = str(settings.chroma_host), settings.chroma_port, settings.chroma_timeout
-    timeout = httpx.Timeout(seconds, connect=min(seconds, CONNECT_TIMEOUT))
-    url = f"http://{host}:{port}/api/v2/heartbeat"
-    httpx.get(url, timeout=timeout).raise_for_status()
-    with _CLIENT_CACHE:
-        client = chromadb.HttpClient(host=host, port=port, settings=chroma_settings)
-    session = getattr(getattr(client, "_server", None), "_session", None)
-    if isinstance(session, httpx.Client):
-        session.timeout = timeout
-    return client

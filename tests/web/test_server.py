@@ -28,9 +28,13 @@ def test_chat_endpoint_answers_with_markers_and_source_links(app_server: str) ->
 
 def test_chat_streams_in_pieces(app_server: str) -> None:
     client = Client(app_server, verbose=False)
-    job = client.submit("What does an ML engineer do?", api_name="/chat")
+    # A question answered in several sentences: the chat sends one update per sentence.
+    question = "What does an ML engineer do all day, and how is it different from a data scientist?"
+    job = client.submit(question, api_name="/chat")
     final = job.result(timeout=120)
     outputs = job.outputs()
+    body = final.split("**Sources**")[0]
+    assert len(re.findall(r"\[\d+\]", body)) >= 3, final  # the premise: 3+ cited sentences
     assert len(outputs) > 2
     assert outputs[-1] == final and "**Sources**" in final
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -100,3 +101,13 @@ class StorageEnvironmentError(IndexStateError):
     Nothing is wrong with the index itself: the last finished one keeps serving. The message
     says what to free or fix; never to rebuild.
     """
+
+
+def causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and the exceptions it came from, nearest first (at most 10: never a cycle)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return
+        yield seen
+        seen = seen.__cause__ or seen.__context__

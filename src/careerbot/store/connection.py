@@ -13,10 +13,15 @@ import re
 import threading
 from typing import TYPE_CHECKING
 
-from careerbot.errors import IndexCorruptError, IndexStateError, SearchServerUnreachableError
+from careerbot.errors import (
+    IndexCorruptError,
+    IndexStateError,
+    SearchServerUnreachableError,
+    causes,
+)
 from careerbot.settings import Settings
 from careerbot.store.environment import environment_error
-from careerbot.store.http_client import causes, timed_http_client, timed_out
+from careerbot.store.http_client import timed_http_client, timed_out
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from careerbot.errors import StorageEnvironmentError
+from careerbot.errors import StorageEnvironmentError, causes
 
 FULL = ("database or disk is full", "no space left on device", "disk quota exceeded")
 READ_ONLY = (
@@ -33,10 +33,7 @@ READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
 
 def kind_of(exc: BaseException) -> str | None:
     """``"full"`` or ``"read-only"`` when ``exc`` (or one it came from) is the disk's fault."""
-    seen: BaseException | None = exc
-    for _ in range(10):  # a chain of causes, never a cycle
-        if seen is None:
-            return None
+    for seen in causes(exc):
         if isinstance(seen, OSError) and seen.errno is not None:
             if seen.errno in FULL_ERRNOS:
                 return "full"
@@ -47,7 +44,6 @@ def kind_of(exc: BaseException) -> str | None:
             return "full"
         if any(words in text for words in READ_ONLY):
             return "read-only"
-        seen = seen.__cause__ or seen.__context__
     return None
 
 

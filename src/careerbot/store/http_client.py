@@ -15,10 +15,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
+
+from careerbot.errors import causes
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -28,16 +30,6 @@ log = logging.getLogger(__name__)
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to open a connection to the server (a refused one fails at once anyway)."""
-
-
-def causes(exc: BaseException) -> Iterator[BaseException]:
-    """``exc`` and the exceptions it came from, nearest first (at most 10: never a cycle)."""
-    seen: BaseException | None = exc
-    for _ in range(10):
-        if seen is None:
-            return
-        yield seen
-        seen = seen.__cause__ or seen.__context__
 
 
 def timed_out(exc: BaseException) -> bool:

@@ -14,6 +14,7 @@ from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexCorruptError
 from careerbot.retrieval.headings import HEADING_DISCOUNT, HeadingVectors
 from careerbot.retrieval.lexical import LexicalIndex
+from careerbot.retrieval.shorthand import expand_shorthand
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
 from careerbot.store.connection import ingest_rewriting_error, stale_view
@@ -73,8 +74,11 @@ class Retriever:
 
         ``context`` (an earlier question a follow-up leans on) pulls the dense search towards it.
         ``where`` (a Chroma filter, :func:`careerbot.store.schema.where_filter`) keeps only the
-        chunks it matches, on both the dense and the keyword side.
+        chunks it matches, on both the dense and the keyword side. Readers' shorthand ("cert",
+        "jr dev") is spelled out first (:mod:`careerbot.retrieval.shorthand`).
         """
+        query = expand_shorthand(query)
+        context = expand_shorthand(context) if context else context
         return self.search_vector(query, self._query_vector(query, context), k, where=where)
 
     def search_many(
@@ -83,6 +87,7 @@ class Retriever:
         """:meth:`search` for each of ``queries``, embedded in one batch."""
         if not queries:
             return []
+        queries = [expand_shorthand(q) for q in queries]
         vectors = self.embedder.encode(list(queries))
         return [
             self.search_vector(q, v, k, where=where) for q, v in zip(queries, vectors, strict=True)
@@ -91,7 +96,8 @@ class Retriever:
     def search_vector(
         self, query: str, vector: np.ndarray, k: int, *, where: dict[str, Any] | None = None
     ) -> list[Passage]:
-        """:meth:`search` with the query already embedded as ``vector``."""
+        """:meth:`search` with the query already embedded as ``vector`` (taken as it is: no
+        shorthand is spelled out here)."""
         try:
             found, wanted = self._search_once(query, vector, k, where)
         except IndexCorruptError as exc:

@@ -57,6 +57,8 @@ def started_app(data: Path) -> Iterator[str]:
 def chat_ask(client: Client, question: str) -> None:
     """One chat question; raises unless the reply is a cited answer or a polite refusal."""
     reply = client.predict(question, api_name="/chat")
+    if isinstance(reply, dict):  # the whole message: {"content", "options"} (web.chat)
+        reply = reply.get("content")
     if not isinstance(reply, str) or not reply.strip():
         raise RuntimeError(f"empty reply to {question!r}")
 

@@ -17,7 +17,7 @@ from careerbot.answering.backends import choose_answerer, warm_up
 from careerbot.answering.base import Answerer
 from careerbot.answering.followup import FollowUp, conversation_context, is_follow_up
 from careerbot.answering.question import Message, clean_history, clean_question
-from careerbot.answering.refusal import refusal
+from careerbot.answering.refusal import follow_ups, refusal
 from careerbot.embedding.embedder import Embedder
 from careerbot.ingest.report import IngestReport, ProgressCallback
 from careerbot.retrieval.health import HealthCheck
@@ -229,7 +229,7 @@ class CareerBot:
             return
         context = follow.context if follow else ""
         for piece in self.answerer.stream(query, passages, context=context):
-            yield replace(piece, question=shown) if isinstance(piece, Answer) else piece
+            yield follow_ups(replace(piece, question=shown)) if isinstance(piece, Answer) else piece
 
     def verdict(
         self, question: str, passages: Sequence[Passage], follow: FollowUp | None = None

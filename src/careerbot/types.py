@@ -190,7 +190,8 @@ class Answer:
     dropped: tuple[str, ...] = ()
     """Sentences the citation checker found unsupported and removed (``verify_mode=drop``)."""
     suggestions: tuple[str, ...] = ()
-    """Questions the articles can answer, offered with a refusal."""
+    """Questions the articles can answer: with a refusal, to ask instead; with an answer, to
+    ask next (from the sections retrieved beside the cited ones)."""
     notice: str = ""
     """One line for the reader when the answer is not what was asked for, e.g. the language
     model was unavailable and this is the extractive answer instead. Empty otherwise."""

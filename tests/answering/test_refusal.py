@@ -1,4 +1,5 @@
-"""Refusals' suggested questions read as questions, whatever the headings look like."""
+"""Suggested questions (with a refusal, and under an answer) read as questions, whatever the
+headings look like."""
 
 from __future__ import annotations
 
@@ -67,3 +68,18 @@ def test_every_heading_of_the_corpus_gives_a_question(shared_bot: CareerBot) -> 
         "How do I evaluate AI job offers in India?",
     }
     assert "What do the articles say about how pay and demand differ?" in asked
+
+
+def test_an_answer_offers_follow_ups_from_the_sections_beside_the_cited_ones(
+    shared_bot: CareerBot,
+) -> None:
+    answer = shared_bot.ask("Is a cloud certification worth getting?")
+    assert not answer.refused and 2 <= len(answer.suggestions) <= 3
+    cited = {c.section for c in answer.citations}
+    uncited = [p.section for p in answer.passages if p.section not in cited]
+    assert all(s.endswith("?") for s in answer.suggestions)
+    # Each one asks about a section retrieved but not cited, never one the answer quoted.
+    for s in answer.suggestions:
+        assert any(h.lower().rstrip("?") in s.lower() for h in uncited), s
+        assert not any(h.lower() in s.lower() for h in cited), s
+    assert answer.to_dict()["suggestions"] == list(answer.suggestions)

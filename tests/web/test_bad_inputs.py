@@ -15,6 +15,7 @@ import pytest
 from gradio_client import Client
 
 from tests.conftest import REPO
+from tests.web.chat_reply import text_of
 from tests.web.serving import healthy, rss_mb, server_process
 
 pytestmark = pytest.mark.slow
@@ -154,7 +155,7 @@ def test_after_all_that_the_server_is_healthy_and_no_bigger(
 ) -> None:
     process, before = baseline
     assert healthy(app_server)
-    assert "[1]" in Client(app_server, verbose=False).predict(
-        "Which role pays more?", api_name="/chat"
+    assert "[1]" in text_of(
+        Client(app_server, verbose=False).predict("Which role pays more?", api_name="/chat")
     )
     assert rss_mb(process) - before < 50

@@ -20,7 +20,7 @@ def test_analytics_are_off_whatever_the_environment_says(
 
 def test_a_follow_up_shows_how_it_was_understood_as_plain_text() -> None:
     from careerbot.types import Answer
-    from careerbot.web.chat import render
+    from careerbot.web.answer_view import render
 
     answer = Answer(
         text="Most must be renewed [1].", question="do they expire? (about: <b>certs</b>)"

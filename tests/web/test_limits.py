@@ -15,6 +15,7 @@ from careerbot.settings import Settings
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat
 from careerbot.web.limits import AnswerSlots
+from tests.web.chat_reply import text_of
 
 
 def test_slots_follow_the_answerer() -> None:
@@ -58,11 +59,24 @@ def test_api_and_chat_share_the_slots_and_say_when_busy(shared_bot: CareerBot) -
     holder.join()
 
     assert client.post("/api/ask", json={"question": "Which role pays more?"}).status_code == 200
-    assert "[1]" in list(chat.fn("Which role pays more?", []))[-1]
+    assert "[1]" in text_of(list(chat.fn("Which role pays more?", []))[-1])
 
 
 def test_the_chat_sends_only_the_messages_the_bot_reads(shared_bot: CareerBot) -> None:
     chat = build_chat(shared_bot)
     # A long conversation (over max_history_messages) keeps working in the chat.
     history = [{"role": "user", "content": "What does an ML engineer do?"}] * 300
-    assert "[1]" in list(chat.fn("and what about pay?", history))[-1]
+    assert "[1]" in text_of(list(chat.fn("and what about pay?", history))[-1])
+
+
+def test_a_follow_up_reads_the_last_answer_without_its_previews_and_cards(
+    shared_bot: CareerBot,
+) -> None:
+    chat = build_chat(shared_bot)
+    question = "Is a cloud certification worth getting?"
+    shown = list(chat.fn(question, []))[-1]["content"]
+    # The premise: with its previews and cards, the answer is over the history limit.
+    assert len(shown) > shared_bot.settings.max_history_chars
+    history = [{"role": "user", "content": question}, {"role": "assistant", "content": shown}]
+    follow_up = text_of(list(chat.fn("do they expire?", history))[-1])
+    assert "[1]" in follow_up and "renew" in follow_up.lower()

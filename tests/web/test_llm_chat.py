@@ -12,6 +12,7 @@ import pytest
 from gradio_client import Client
 
 from tests.conftest import REPO, running_app
+from tests.web.chat_reply import SOURCES, card_numbers, text_of
 
 pytestmark = pytest.mark.slow
 pytest.importorskip("llama_cpp", reason="the test extra installs llama-cpp-python")
@@ -38,12 +39,11 @@ def test_chat_streams_checked_sentences_then_the_verified_answer(llm_app_server:
     final = job.result(timeout=180)
     outputs = job.outputs()
     assert len(outputs) >= 2  # checked sentences arrived as a growing text, then the answer
-    growing = outputs[:-1]
+    growing, final = outputs[:-1], text_of(final)
     assert all(b.startswith(a) for a, b in zip(growing, growing[1:], strict=False))
-    assert outputs[-1] == final and "**Sources**" in final
+    assert text_of(outputs[-1]) == final and SOURCES in final
     if "could not answer" not in final:  # what streamed is the start of the verified answer
         assert final.startswith(growing[-1])
     # The final message is the verified answer: every marker in it has a source listed below.
-    text, sources = final.split("**Sources**", 1)
-    listed = {int(n) for n in re.findall(r"^(\d+)\. \[", sources, re.MULTILINE)}
-    assert {int(n) for n in re.findall(r"\[(\d+)\]", text)} <= listed
+    text, sources = final.split(SOURCES, 1)
+    assert {int(n) for n in re.findall(r"\[(\d+)\]", text)} <= card_numbers(sources)

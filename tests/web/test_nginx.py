@@ -41,6 +41,7 @@ from careerbot.settings import Settings
 from careerbot.web.guards import max_body_bytes
 from tests.conftest import CORPUS, REPO, free_port, running_app, wait_for_http
 from tests.postgres import fresh_database
+from tests.web.chat_reply import SOURCES, source_links, text_of
 from tests.web.serving import server_process
 
 pytestmark = pytest.mark.slow
@@ -49,7 +50,6 @@ RECIPE = REPO / "deploy" / "nginx.conf"
 NGINX = Path("/usr/sbin/nginx")
 COLLECTION = "nginx"
 QUESTION = "Is a cloud certification worth getting?"
-ARTICLE_LINK = re.compile(r"\]\((/articles/[a-z0-9-]+)#([a-z0-9-]+)\)")
 
 
 def render(recipe: str, replicas: list[str], port: int) -> str:
@@ -224,11 +224,11 @@ def test_the_chat_and_the_api_work_through_nginx_one_replica_per_session(
     since = deployment.log_size()
     client = Client(deployment.nginx, verbose=False)
     reply = client.predict(QUESTION, api_name="/chat")
-    assert isinstance(reply, str) and "[1]" in reply and "**Sources**" in reply
-    assert ARTICLE_LINK.search(reply)
+    assert "[1]" in text_of(reply) and SOURCES in text_of(reply)
+    assert source_links(reply)
     job = client.submit("What does an ML engineer do?", api_name="/chat")
     final = job.result(timeout=120)
-    assert len(job.outputs()) > 2 and "**Sources**" in final  # streamed through nginx in pieces
+    assert len(job.outputs()) > 2 and SOURCES in text_of(final)  # streamed through nginx in pieces
     client.close()
 
     served = deployment.served_by(since)
@@ -253,6 +253,6 @@ def test_with_the_sessions_replica_stopped_the_other_one_serves_the_chat(
     client = Client(deployment.nginx, verbose=False)
     reply = client.predict(QUESTION, api_name="/chat")
     client.close()
-    assert "[1]" in reply and "**Sources**" in reply
+    assert "[1]" in text_of(reply) and SOURCES in text_of(reply)
     served = deployment.served_by(since)
     assert served and all(replica == other for _, replica in served), served

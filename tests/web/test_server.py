@@ -8,19 +8,21 @@ import httpx
 import pytest
 from gradio_client import Client
 
+from tests.web.chat_reply import SOURCES, source_links, text_of
+
 pytestmark = pytest.mark.slow
 
 
 def test_chat_endpoint_answers_with_markers_and_source_links(app_server: str) -> None:
     client = Client(app_server, verbose=False)
     reply = client.predict("Is a cloud certification worth getting?", api_name="/chat")
-    assert isinstance(reply, str)
-    assert re.search(r"\[1\]", reply)
-    assert "**Sources**" in reply
-    links = re.findall(r"\]\((/articles/[a-z0-9-]+#[a-z0-9-]+)\)", reply)
+    assert isinstance(reply, dict) and isinstance(reply["content"], str)
+    assert re.search(r"\[1\]", reply["content"])
+    assert SOURCES in reply["content"]
+    assert reply["options"] and all(o["value"].endswith("?") for o in reply["options"])
+    links = source_links(reply)
     assert links
-    for link in links:  # every source link lands on a heading with that id
-        path, anchor = link.split("#")
+    for path, anchor in links:  # every source link lands on a heading with that id
         page = httpx.get(app_server + path, timeout=30)
         assert page.status_code == 200
         assert f'id="{anchor}"' in page.text
@@ -33,10 +35,10 @@ def test_chat_streams_in_pieces(app_server: str) -> None:
     job = client.submit(question, api_name="/chat")
     final = job.result(timeout=120)
     outputs = job.outputs()
-    body = final.split("**Sources**")[0]
+    body = text_of(final).split(SOURCES)[0]
     assert len(re.findall(r"\[\d+\]", body)) >= 3, final  # the premise: 3+ cited sentences
-    assert len(outputs) > 2
-    assert outputs[-1] == final and "**Sources**" in final
+    assert len(outputs) > 2 and all(isinstance(o, str) for o in outputs[:-1])
+    assert outputs[-1] == final and SOURCES in text_of(final)
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 100_000, "\x00\x01\x02 pay"])
@@ -47,7 +49,7 @@ def test_chat_bad_input_gets_a_message_and_the_app_keeps_serving(
     with pytest.raises(Exception) as info:
         client.predict(question, api_name="/chat")
     assert re.search(r"question|control character", str(info.value), re.IGNORECASE)
-    assert "[1]" in client.predict("Which role pays more?", api_name="/chat")
+    assert "[1]" in text_of(client.predict("Which role pays more?", api_name="/chat"))
 
 
 def test_http_api_for_analysts(app_server: str) -> None:

@@ -1,9 +1,11 @@
-"""Refusals a reader can act on: what is missing, what the articles cover, what to ask instead."""
+"""Refusals a reader can act on: what is missing, what the articles cover, what to ask instead;
+and, under an answer, what to ask next."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from careerbot.answering.answerability import Verdict
 from careerbot.markup import inline_markdown
@@ -19,7 +21,10 @@ _QUESTION = re.compile(
 )
 # "How to judge salary surveys" asks "How do I judge salary surveys?".
 _HOW_TO = re.compile(r"^how to\s+", re.IGNORECASE)
+ABOUT = "What do the articles say about "
+"""How a suggestion made from a heading that is not a question starts."""
 SUGGESTIONS = 3
+FOLLOW_UPS = 3
 
 
 def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str, ...]:
@@ -39,12 +44,23 @@ def suggestions(passages: Sequence[Passage], n: int = SUGGESTIONS) -> tuple[str,
             question = heading.rstrip(".?") + "?"
         else:
             lead = heading[0].lower() if heading[1:2].islower() else heading[0]
-            question = f"What do the articles say about {lead}{heading[1:]}?"
+            question = f"{ABOUT}{lead}{heading[1:]}?"
         if question not in out:
             out.append(question)
         if len(out) == n:
             break
     return tuple(out)
+
+
+def follow_ups(answer: Answer, n: int = FOLLOW_UPS) -> Answer:
+    """``answer`` with questions to ask next in ``suggestions``: from the sections retrieved
+    beside the ones it cites (their neighbours in meaning; the cited ones it has answered).
+    A refusal keeps its own suggestions."""
+    if answer.refused or answer.suggestions:
+        return answer
+    cited = {c.url for c in answer.citations}
+    rest = [p for p in answer.passages if p.url not in cited]
+    return replace(answer, suggestions=suggestions(rest, n))
 
 
 def refusal(

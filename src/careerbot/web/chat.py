@@ -1,19 +1,20 @@
-"""The Gradio chat: streams answers and lists the sources under each one."""
+"""The Gradio chat: streams answers, with live citations, source cards and follow-ups to click
+(:mod:`careerbot.web.answer_view`); conversations are kept in the reader's browser."""
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
 
-from careerbot.answering.question import clean_question
+from careerbot.answering.question import clean_question, message_text
 from careerbot.bot import CareerBot
 from careerbot.errors import CareerbotError, QuestionError
 from careerbot.feedback import AnswerLog
 from careerbot.types import Answer
+from careerbot.web.answer_view import as_history, follow_up_options, render
 from careerbot.web.limits import AnswerSlots
 from careerbot.web.messages import public_message
 from careerbot.web.ratings import ShownAnswers, add_ratings
@@ -30,29 +31,9 @@ UPDATE_EVERY = 0.1
 """Seconds of streamed words that go to the reader as one chat update (at most)."""
 
 DESCRIPTION = (
-    "Answers come only from our articles. Every sentence ends with a marker like [1] "
-    "that links to the section it came from."
+    "Answers come only from [our articles](/articles). Each sentence's marker, like [1], links "
+    "to its source: hover or focus it to read the quote."
 )
-
-
-def render(answer: Answer, asked: str = "") -> str:
-    """An answer as chat Markdown: how a follow-up was understood, its notice (if any), the
-    text, then its sources as links.
-
-    It replaces everything streamed before it: the verified text, not the model's raw tokens.
-    """
-    sources = answer.sources_markdown()
-    head = ""
-    if asked and answer.question and answer.question != asked:
-        head += f"_Answering: {plain_markdown(answer.question)}_\n\n"
-    if answer.notice:
-        head += f"_{plain_markdown(answer.notice)}_\n\n"  # may quote a server's error text
-    return head + answer.text + (f"\n\n{sources}" if sources else "")
-
-
-def plain_markdown(text: str) -> str:
-    """Reader text shown as Markdown that stays text: no links, emphasis, images or HTML."""
-    return re.sub(r"([\\`*_{}\[\]()<>#!|~])", r"\\\1", " ".join(text.split()))
 
 
 def build_chat(
@@ -66,10 +47,11 @@ def build_chat(
     settings = bot.settings
     shown_ids = ShownAnswers()
 
-    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
+    def respond(message: str, history: list[dict[str, Any]]) -> Iterator[str | dict[str, Any]]:
         text, shown, started = "", time.monotonic(), time.perf_counter()
         # Only the messages the bot reads: a long conversation never reaches the history limit.
         recent = history[-settings.history_turns :] if settings.history_turns else []
+        recent = [{**m, "content": as_history(message_text(m))} for m in recent]
         try:
             with slots.slot():
                 for piece in bot.stream(message, recent):
@@ -79,7 +61,8 @@ def build_chat(
                             latency = (time.perf_counter() - started) * 1000
                             answer_log.record(piece, latency_ms=latency, channel="chat")
                             shown_ids.remember(shown_text, piece.answer_id)
-                        yield shown_text
+                        # The whole message, with the follow-ups shown as buttons that ask them.
+                        yield {"content": shown_text, "options": follow_up_options(piece)}
                         continue
                     text += piece
                     # Each update costs Gradio a diff and a message to every reader: send whole
@@ -100,7 +83,16 @@ def build_chat(
             return gr.validate(False, str(exc))
         return gr.validate(True, "")
 
-    chatbot = gr.Chatbot(label="careerbot", height=520, feedback_options=("Like", "Dislike"))
+    chatbot = gr.Chatbot(
+        label="careerbot",
+        height=520,
+        elem_id="cb-chat",  # the phone layout sizes it (web.chat_style)
+        # No "share" (to Hugging Face Spaces, unreachable offline; and its button has no name).
+        buttons=["copy", "copy_all"],
+        feedback_options=("Like", "Dislike"),
+        # The reader reads an answer from its start: the view does not follow its sources.
+        autoscroll=False,
+    )
     chat = gr.ChatInterface(
         respond,
         validator=validate,
@@ -109,7 +101,15 @@ def build_chat(
         examples=EXAMPLES,
         api_name="chat",
         chatbot=chatbot,
-        textbox=gr.Textbox(placeholder="Ask a career question…", submit_btn=True),
+        textbox=gr.Textbox(
+            placeholder="Ask a career question…",
+            submit_btn=True,
+            label="Your question",  # shown with a validation error, never "Textbox"
+            show_label=False,
+            max_lines=6,
+        ),
+        # Conversations stay in the reader's browser (local storage), listed with "New chat".
+        save_history=True,
         fill_height=True,
         # Readers waiting for a turn see their place in the queue and the expected wait.
         show_progress="full",

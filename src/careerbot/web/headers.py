@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import secrets
+from collections.abc import Callable
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -69,14 +70,21 @@ def host_allowed(name: str, allowed: frozenset[str]) -> bool:
 
 class SecurityHeaders:
     """ASGI middleware adding CSP, nosniff and Referrer-Policy; with ``allowed_hosts``, requests
-    for another Host get 400."""
+    for another Host get 400; with ``rewrite_html``, HTML pages pass through it."""
 
     def __init__(
-        self, app: ASGIApp, *, frame_ancestors: str, allowed_hosts: frozenset[str] | None
+        self,
+        app: ASGIApp,
+        *,
+        frame_ancestors: str,
+        allowed_hosts: frozenset[str] | None,
+        rewrite_html: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.app = app
         self.frame_ancestors = frame_ancestors
         self.allowed_hosts = allowed_hosts
+        self.rewrite_html = rewrite_html
+        """Applied to every whole HTML body before its scripts get the nonce."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,7 +119,10 @@ class SecurityHeaders:
                 chunks.append(message.get("body", b""))
                 if message.get("more_body", False):
                     return
-                body = _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', b"".join(chunks))
+                body = b"".join(chunks)
+                if self.rewrite_html is not None:
+                    body = self.rewrite_html(body)
+                body = _SCRIPT_TAG.sub(b'<script nonce="' + nonce.encode() + b'"', body)
                 headers = MutableHeaders(scope=start)
                 headers["Content-Length"] = str(len(body))
                 await send(start)

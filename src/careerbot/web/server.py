@@ -18,6 +18,7 @@ from careerbot.web.address import DEFAULT_HOST
 from careerbot.web.admin import admin_router
 from careerbot.web.api import add_error_handler, api_router
 from careerbot.web.chat import build_chat, queue_chat
+from careerbot.web.chat_style import CHAT_CSS, page_meta
 from careerbot.web.guards import RequestGuard, max_body_bytes
 from careerbot.web.headers import SecurityHeaders, is_loopback
 from careerbot.web.limits import AnswerSlots
@@ -28,7 +29,14 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
     """The whole web app for ``bot``, to be served on ``host`` (beyond loopback, only the
     ``allowed_hosts`` are answered)."""
     settings = bot.settings
-    app = FastAPI(title="careerbot", description="Career answers from our articles, cited.")
+    # No /docs or /redoc: their pages load Swagger and ReDoc from a CDN, blank offline. The
+    # schema itself is served, at /openapi.json (README: "HTTP API").
+    app = FastAPI(
+        title="careerbot",
+        description="Career answers from our articles, cited.",
+        docs_url=None,
+        redoc_url=None,
+    )
     add_error_handler(app, settings.data_dir)
     slots = AnswerSlots.for_settings(settings)  # one limit for the chat and /api/ask
     database = Database(settings)
@@ -64,11 +72,23 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
         allowed |= {host.lower()} if host not in ("0.0.0.0", "::") else set()
     app.add_middleware(RequestGuard, max_bytes=max_body_bytes(settings))
     app.add_middleware(
-        SecurityHeaders, frame_ancestors=settings.frame_ancestors, allowed_hosts=allowed
+        SecurityHeaders,
+        frame_ancestors=settings.frame_ancestors,
+        allowed_hosts=allowed,
+        rewrite_html=page_meta,
     )
     # System fonts: the default theme fetches Google Fonts, which offline readers cannot reach.
+    # The primary buttons a shade darker than the theme's: white on its orange-500 is 2.8:1,
+    # under WCAG AA's 4.5:1 (axe-core, tests/web/test_chat_browser.py).
     theme = gr.themes.Default(
         font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]
+    ).set(
+        button_primary_background_fill="*primary_700",
+        button_primary_background_fill_dark="*primary_700",
+        button_primary_background_fill_hover="*primary_800",
+        button_primary_background_fill_hover_dark="*primary_800",
+        button_primary_text_color="white",
+        button_primary_text_color_dark="white",
     )
     chat = queue_chat(build_chat(bot, slots, answer_log), slots, settings.queue_max_size)
     return gr.mount_gradio_app(
@@ -76,6 +96,7 @@ def create_app(bot: CareerBot, *, host: str = DEFAULT_HOST) -> FastAPI:
         chat,
         path="/",
         footer_links=["api"],
+        css=CHAT_CSS,
         ssr_mode=False,
         theme=theme,
         max_file_size=0,  # uploads are refused before Gradio too (web.guards): text only

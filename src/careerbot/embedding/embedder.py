@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -199,15 +199,28 @@ class Embedder:
         padded tokens a batch), and the vectors come back in the caller's order."""
         import numpy as np
 
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        lengths = self.model.token_lengths(texts)
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for batch in length_batches(lengths, max_texts=self.batch_size):
-            vectors[batch] = self.model.encode([texts[i] for i in batch])
+        for batch, part in self.encode_batches(texts):
+            vectors[batch] = part
             if on_batch is not None:
                 on_batch(len(batch))
         return vectors
+
+    def encode_batches(
+        self, texts: Sequence[str], *, max_texts: int | None = None
+    ) -> Iterator[tuple[list[int], np.ndarray]]:
+        """Embed ``texts`` one batch at a time, yielding each batch as it is done: the indices
+        into ``texts`` it holds and their unit vectors, in that order (what :meth:`encode` puts
+        together). Every index comes once; longest texts first.
+
+        Batches are those of :meth:`encode`, of at most ``max_texts`` texts when given (fewer
+        than ``batch_size``: more steps to report progress by, on a small ingest)."""
+        if not texts:
+            return
+        most = self.batch_size if max_texts is None else max(1, min(max_texts, self.batch_size))
+        lengths = self.model.token_lengths(texts)
+        for batch in length_batches(lengths, max_texts=most):
+            yield batch, self.model.encode([texts[i] for i in batch])
 
     def token_lengths(self, texts: Sequence[str]) -> list[int]:
         """Tokens each of ``texts`` takes in a batch (truncated to the window)."""

@@ -11,7 +11,19 @@ if TYPE_CHECKING:
     from careerbot.sources.web import Fetcher
 
 ProgressCallback = Callable[[int, int], None]
-"""Called as ``progress(done, total)`` while chunks are embedded and written."""
+"""Called as ``progress(done, total)`` while chunks are embedded and written: ``(0, total)``
+first, then after each write with the chunks written so far, up to ``(total, total)``."""
+
+PROGRESS_STEPS = 20
+"""An ingest reports its progress at least this often (when it writes that many chunks): a
+write batch is cut into parts of at most ``total / PROGRESS_STEPS`` chunks, each embedded,
+written and reported in turn. Large ingests keep their full batches (they have the steps)."""
+
+
+def progress_part(total: int, most: int) -> int:
+    """Chunks to embed and write at a time in an ingest of ``total``: ``most`` (the batch size
+    that is fastest), or fewer, so that there are :data:`PROGRESS_STEPS` reports on the way."""
+    return max(1, min(most, -(-total // PROGRESS_STEPS)))
 
 
 @dataclass(frozen=True)

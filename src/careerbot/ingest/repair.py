@@ -13,7 +13,7 @@ import logging
 
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexCorruptError, IndexMissingError
-from careerbot.ingest.options import IngestOptions
+from careerbot.ingest.options import IngestOptions, progress_part
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.connection import is_segment_unloadable
 from careerbot.store.probe import check_vectors
@@ -44,7 +44,7 @@ def repair_missing_vectors(store: ChunkStore, embedder: Embedder, options: Inges
     progress = options.progress
     if progress:
         progress(0, len(ids))
-    step = max(1, options.batch_size)
+    step = progress_part(len(ids), max(1, options.batch_size))
     for start in range(0, len(ids), step):
         part = slice(start, start + step)
         store.upsert(

@@ -6,8 +6,10 @@ LangChain ``VectorStore`` it writes through. Embedding happens there, so this is
 hash) is already stored reuses the stored vector, even when its metadata (a date, a link) moved
 it to a new key. ``embedded`` counts the texts that really went through the model.
 
-Each batch is written to Chroma on a worker thread while the next one is embedded (at most one
-write in flight; :meth:`ChunkVectorStore.flush` waits for it and raises what it raised).
+Each embedding batch is written to Chroma on a worker thread while the next one is embedded
+(at most one write in flight; :meth:`ChunkVectorStore.flush` waits for it and raises what it
+raised), and each write reports progress: a small ingest embeds in smaller batches
+(:func:`~careerbot.ingest.options.progress_part`) so that its bar moves while it embeds.
 ``index()`` may record a batch before its write lands; a killed run is safe all the same,
 since :func:`write` first forgets records of chunks the store lacks.
 """
@@ -25,7 +27,7 @@ from langchain_core.indexing import index as langchain_index
 from langchain_core.vectorstores import VectorStore
 
 from careerbot.embedding.embedder import Embedder
-from careerbot.ingest.options import IngestOptions
+from careerbot.ingest.options import IngestOptions, progress_part
 from careerbot.integrations.langchain import EmbedderEmbeddings
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.database import Database
@@ -47,11 +49,14 @@ class ChunkVectorStore(VectorStore):
         *,
         reuse_vectors: bool = True,
         on_write: Callable[[int], None] | None = None,
+        part_size: int | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.reuse_vectors = reuse_vectors
         self.on_write = on_write
+        self.part_size = part_size
+        """Most texts embedded (and then written) at a time; None: the embedder's batch size."""
         self.embedded = 0
         self.deleted: set[str] = set()
         self._fresh: dict[str, np.ndarray] = {}  # embedded this run, maybe not yet written
@@ -66,31 +71,47 @@ class ChunkVectorStore(VectorStore):
     def add_documents(
         self, documents: list[Document], ids: list[str] | None = None, **kwargs: Any
     ) -> list[str]:
-        """Write documents (``page_content`` is the text to embed), reusing stored vectors."""
+        """Write documents (``page_content`` is the text to embed), reusing stored vectors.
+
+        Those whose vectors are at hand are written first, the others as each embedding batch
+        (of at most :attr:`part_size` texts) is done, so ``on_write`` hears of every part."""
         ids = ids or [str(d.id) for d in documents]
         hashes = [str(d.metadata[CONTENT_HASH]) for d in documents]
         vectors = {h: self._fresh[h] for h in hashes if h in self._fresh}
         if self.reuse_vectors:
             vectors |= self.store.vectors_for(h for h in hashes if h not in vectors)
-        todo = {
-            h: d.page_content for h, d in zip(hashes, documents, strict=True) if h not in vectors
-        }
-        if todo:
-            fresh = self.embedder.encode(list(todo.values()))
-            self._fresh.update(zip(todo, fresh, strict=True))
-            vectors.update(zip(todo, fresh, strict=True))
-            self.embedded += len(todo)
-        rows = (
-            list(ids),
-            [d.page_content for d in documents],
-            [dict(d.metadata) for d in documents],
-            np.stack([vectors[h] for h in hashes]),
+        rows_of: dict[str, list[int]] = {}
+        for row, h in enumerate(hashes):
+            rows_of.setdefault(h, []).append(row)
+        todo = {h: documents[r[0]].page_content for h, r in rows_of.items() if h not in vectors}
+        ready = [row for row, h in enumerate(hashes) if h in vectors]
+        if ready:
+            self._write(ready, ids, documents, [vectors[hashes[r]] for r in ready])
+        pending = list(todo)
+        parts = self.embedder.encode_batches(list(todo.values()), max_texts=self.part_size)
+        for batch, fresh in parts:
+            done = [pending[i] for i in batch]
+            self._fresh.update(zip(done, fresh, strict=True))
+            self.embedded += len(done)
+            rows = [r for h in done for r in rows_of[h]]
+            self._write(rows, ids, documents, [self._fresh[hashes[r]] for r in rows])
+        return ids
+
+    def _write(
+        self, rows: list[int], ids: list[str], documents: list[Document], vectors: list[Any]
+    ) -> None:
+        """Write ``rows`` of a batch (with their ``vectors``) on the worker thread, once the
+        write in flight, which ran while these were embedded, has landed."""
+        args = (
+            [ids[r] for r in rows],
+            [documents[r].page_content for r in rows],
+            [dict(documents[r].metadata) for r in rows],
+            np.stack(vectors),
         )
-        self.flush()  # the previous write, which ran while this batch was embedded
+        self.flush()
         if self._pool is None:
             self._pool = ThreadPoolExecutor(1, thread_name_prefix="careerbot-write")
-        self._pending = self._pool.submit(self._upsert, *rows)
-        return ids
+        self._pending = self._pool.submit(self._upsert, *args)
 
     def _upsert(
         self, ids: list[str], texts: list[str], metadatas: list[dict[str, Any]], vectors: Any
@@ -208,7 +229,13 @@ def write(
     if progress:
         progress(0, total)
     embedder = embedder.for_documents(total)
-    writer = ChunkVectorStore(store, embedder, reuse_vectors=not plan.rebuild, on_write=on_write)
+    writer = ChunkVectorStore(
+        store,
+        embedder,
+        reuse_vectors=not plan.rebuild,
+        on_write=on_write,
+        part_size=progress_part(total, embedder.batch_size),
+    )
     # Each write batch is embedded as padded batches: texts of one token length waste nothing.
     lengths = embedder.token_lengths([d.page_content for d in docs])
     docs = [docs[i] for i in sorted(range(len(docs)), key=lambda i: lengths[i])]

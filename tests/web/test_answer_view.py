@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 from careerbot.answering.refusal import ABOUT
@@ -36,8 +37,8 @@ def test_a_marker_links_to_its_section_with_the_cited_sentence() -> None:
 def test_article_and_reader_text_never_becomes_markup() -> None:
     shown = render(Answer(text="Pay varies. [1]", citations=(HOSTILE,)))
     assert "<img" not in shown and "<script" not in shown
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in shown
-    assert "S&amp;P" in shown
+    assert "&#60;img src=x onerror=&#34;alert&#40;1&#41;&#34;&#62;" in shown
+    assert "S&#38;P" in shown
 
 
 def test_markers_that_are_text_or_unbacked_stay_text() -> None:
@@ -67,7 +68,7 @@ def test_an_article_elsewhere_gets_a_text_fragment() -> None:
 def test_cards_show_label_date_and_quote() -> None:
     cards = source_cards((HOSTILE,))
     assert 'aria-label="Sources"' in cards and "Updated 2026-01-23" in cards
-    assert '<q class="cb-card-quote">Quoted &quot;&lt;script&gt;' in cards
+    assert '<q class="cb-card-quote">Quoted &#34;&#60;script&#62;' in cards
     assert source_cards(()) == ""
 
 
@@ -84,3 +85,19 @@ def test_follow_ups_are_buttons_with_short_labels() -> None:
         {"label": "The roles behind the demand", "value": f"{ABOUT}the roles behind the demand?"},
         {"label": "How do I judge it?", "value": "How do I judge it?"},
     ]
+
+
+def test_markdown_in_article_text_stays_text_in_previews_and_cards() -> None:
+    tricky = Citation(
+        n=1,
+        title="Guide_to *pay*",
+        section="`Levels` | tiers",
+        url="/articles/pay-2026#levels",
+        snippet="See [the guide](https://evil.example) or ![p](https://x.example/p.png), www.x.com $1$",
+    )
+    shown = render(Answer(text="Pay varies. [1] Again. [1]", citations=(tricky,)))
+    # The text the chat's Markdown renderer reads: everything but the tags we made.
+    body = re.sub(r"<[^>]*>", " ", shown)
+    for live in ("[the guide]", "](", "![", "`", "*pay*", "_to", "https:", "www.", "$1$", "|"):
+        assert live not in body, live
+    assert shown.count('<a class="cb-cite"') == 2 and shown.count("</a>") >= 2

@@ -112,3 +112,10 @@ def test_article_404_escapes_the_slug(app_server: str) -> None:
 def test_request_validation_errors_use_the_error_shape(app_server: str) -> None:
     got = httpx.get(f"{app_server}/api/retrieve", timeout=30)  # no q
     assert got.status_code == 422 and "q" in got.json()["error"]
+
+
+def test_no_api_docs_page_needs_a_cdn_and_the_schema_is_served(app_server: str) -> None:
+    for path in ("/docs", "/redoc"):
+        assert httpx.get(app_server + path, timeout=30).status_code == 404
+    schema = httpx.get(f"{app_server}/openapi.json", timeout=30).json()
+    assert "/api/ask" in schema["paths"]

@@ -59,8 +59,12 @@ def follow_ups(answer: Answer, n: int = FOLLOW_UPS) -> Answer:
     if answer.refused or answer.suggestions:
         return answer
     cited = {c.url for c in answer.citations}
-    rest = [p for p in answer.passages if p.url not in cited]
-    return replace(answer, suggestions=suggestions(rest, n))
+    answered = {c.section.lower() for c in answer.citations}  # the same heading elsewhere too
+    rest = [p for p in answer.passages if p.url not in cited and p.section.lower() not in answered]
+    asked = answer.question.lower().rstrip("?")
+    return replace(
+        answer, suggestions=tuple(q for q in suggestions(rest, n) if q.lower().rstrip("?") != asked)
+    )
 
 
 def refusal(

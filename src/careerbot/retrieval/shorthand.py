@@ -6,7 +6,9 @@ words far better: neither knows that "cert" is "certification", and BM25 has no 
 the search sees the spelled-out text; the question shown back to the reader is left as typed.
 
 The table holds chat and career shorthand in general use, not words taken from our questions'
-sets; a word that is not in it is left alone.
+sets, and leaves out what reads two ways in careers ("ds": data science or scientist; "comp":
+pay or an exam; "rn": right now or a nurse; "LLM": a model or a law degree). A word that is not
+in it is left alone.
 """
 
 from __future__ import annotations
@@ -19,12 +21,9 @@ SHORTHAND: dict[str, str] = {
     "certs": "certifications",
     "gcp": "Google Cloud",
     "k8s": "Kubernetes",
-    "llm": "language model",
-    "llms": "language models",
     # roles and levels
     "mle": "ML engineer",
     "mles": "ML engineers",
-    "ds": "data scientist",
     "swe": "software engineer",
     "swes": "software engineers",
     "sde": "software engineer",
@@ -41,18 +40,15 @@ SHORTHAND: dict[str, str] = {
     "cs": "computer science",
     "comp sci": "computer science",
     # pay, time, work
-    "comp": "pay",
     "sal": "salary",
     "yoe": "years of experience",
-    "exp": "experience",
     "yr": "year",
     "yrs": "years",
     "prod": "production",
     "govt": "government",
     "gov": "government",
     # chat
-    "rn": "right now",
-    "diff": "different",
+    "diff": "difference",
     "im": "I'm",
     "whats": "what's",
     "ur": "your",
@@ -65,7 +61,12 @@ SHORTHAND: dict[str, str] = {
     "w/": "with",
 }
 
-# Longest first, so "comp sci" wins over "comp". Not inside a word, a path, an abbreviation
+ANY_CASE = frozenset({"gcp", "k8s", "mle", "mles", "swe", "swes", "sde", "sdes"})
+"""Spelled out however they are typed; the others only in lower case or capitalised ("Cert"):
+in capitals they are more often acronyms of something else ("CS" customer success, "IM"
+internal medicine)."""
+
+# Longest first, so a phrase wins over its words. Not inside a word, a path, an abbreviation
 # with dots ("U.S.") or a hyphenated word ("dev-ops").
 _WORD = re.compile(
     r"(?<![\w/.'-])("
@@ -76,5 +77,13 @@ _WORD = re.compile(
 
 
 def expand_shorthand(text: str) -> str:
-    """``text`` with the shorthand of :data:`SHORTHAND` spelled out (case-insensitive)."""
-    return _WORD.sub(lambda m: SHORTHAND[m.group(1).lower()], text)
+    """``text`` with the shorthand of :data:`SHORTHAND` spelled out."""
+
+    def spelled(m: re.Match[str]) -> str:
+        word = m.group(1)
+        key = word.lower()
+        if len(word) > 1 and word.isupper() and key not in ANY_CASE:
+            return word
+        return SHORTHAND[key]
+
+    return _WORD.sub(spelled, text)

@@ -8,8 +8,10 @@ pages carries the cited sentence as ``?cite=``, which the page highlights
 (:mod:`careerbot.web.pages`); a link to an article elsewhere carries it as a text fragment.
 
 Everything from an article or a reader is escaped here: the answer text is Markdown in which
-only careerbot's structure is live (:mod:`careerbot.markup`), and every value put into HTML goes
-through :func:`html.escape`, every URL through :func:`careerbot.markup.safe_url`.
+only careerbot's structure is live (:mod:`careerbot.markup`); every value put into HTML goes
+through :func:`html_text` (the chat parses Markdown around and inside inline HTML, so HTML
+escaping alone would leave ``[a](url)``, backticks and emphasis live), every URL through
+:func:`careerbot.markup.safe_url`.
 """
 
 from __future__ import annotations
@@ -32,10 +34,22 @@ _LINK = re.compile(r'<a class="cb-cite" [^>]*>(\[\d+\])</a>')
 # A marker not escaped by the Markdown around it ("\[1\]" in an article's text is text).
 _MARKER = re.compile(r"(?<!\\)" + MARKER_BODY)
 _NUMBER = re.compile(r"\d+")
+# HTML's specials and every character that opens inline Markdown (links, images, code,
+# emphasis, autolinks "https:" and "www.", LaTeX "$", tables); the text is on one line inside a
+# tag, so nothing can start a block (a list, a heading).
+_SPECIAL = re.compile(r"[\\`*_\[\](){}!~|#:.$<>&\"']")
 
 
-def cited_url(citation: Citation) -> str:
-    """Where ``citation``'s links point: its section, with the cited sentence to highlight."""
+def html_text(text: str) -> str:
+    """``text`` as HTML text that no Markdown renderer turns into markup, on one line."""
+    return _SPECIAL.sub(lambda m: f"&#{ord(m.group(0))};", " ".join(text.split()))
+
+
+def cited_url(citation: Citation, app_url: str = "") -> str:
+    """Where ``citation``'s links point: its section, with the cited sentence to highlight.
+
+    One of our article pages (a path here, or under ``app_url``) gets ``?cite=``; a page
+    elsewhere a text fragment, so the quote is never sent to another site's server."""
     url = safe_url(citation.url)
     if not url:
         return ""
@@ -43,52 +57,51 @@ def cited_url(citation: Citation) -> str:
     if not sentence:
         return url
     base, hash_, fragment = url.partition("#")
-    path = re.sub(r"^https?://[^/]+", "", base)
-    if path.startswith(f"{ARTICLES_PATH}/"):
+    ours = f"{app_url.rstrip('/')}{ARTICLES_PATH}/" if app_url else None
+    if (base.startswith("/") and not base.startswith("//")) or (ours and base.startswith(ours)):
         joiner = "&" if "?" in base else "?"
         return f"{base}{joiner}cite={quote(sentence, safe='')}{hash_}{fragment}"
-    # An article elsewhere: a text fragment, which browsers highlight themselves.
-    return f"{base}#{fragment}:~:text={quote(sentence, safe='')}"
+    # A leading "-" would make the text a suffix of the directive, so it is encoded too.
+    text = quote(sentence, safe="").replace("-", "%2D")
+    return f"{base}#{fragment}:~:text={text}"
 
 
-def _tip(citation: Citation) -> str:
-    return f"{citation.label}: “{citation.snippet}”"
-
-
-def _marker_link(n: int, by_number: dict[int, Citation]) -> str:
+def _marker_link(n: int, by_number: dict[int, Citation], app_url: str) -> str:
     citation = by_number.get(n)
-    url = cited_url(citation) if citation else ""
+    url = cited_url(citation, app_url) if citation else ""
     if citation is None or not url:
         return f"[{n}]"
     # The preview is the link's own text, hidden until hover or focus (the chat's sanitiser
     # drops data-* and aria-* attributes): screen readers read it as the link's name.
     return (
         f'<a class="cb-cite" href="{html.escape(url)}" target="_blank" rel="noopener">[{n}]'
-        f'<span class="cb-tip"> Source {n}: {html.escape(_tip(citation))}</span></a>'
+        f'<span class="cb-tip"> Source {n}: {html_text(citation.label)}: '
+        f"“{html_text(citation.snippet)}”</span></a>"
     )
 
 
-def linked_markers(text: str, citations: tuple[Citation, ...]) -> str:
+def linked_markers(text: str, citations: tuple[Citation, ...], app_url: str = "") -> str:
     """``text`` with each ``[n]`` (``[1, 2]`` too) as links to the sections cited."""
     by_number = {c.n: c for c in citations}
 
     def link(m: re.Match[str]) -> str:
-        return "".join(_marker_link(int(n), by_number) for n in _NUMBER.findall(m.group(0)))
+        numbers = _NUMBER.findall(m.group(0))
+        return "".join(_marker_link(int(n), by_number, app_url) for n in numbers)
 
     return _MARKER.sub(link, text)
 
 
-def source_cards(citations: tuple[Citation, ...]) -> str:
+def source_cards(citations: tuple[Citation, ...], app_url: str = "") -> str:
     """The citations as cards (one HTML block, so Markdown leaves it whole); empty if none."""
     cards = []
     for c in citations:
-        url = cited_url(c)
-        updated = f'<span class="cb-card-date">Updated {html.escape(c.updated)}</span>'
+        url = cited_url(c, app_url)
+        updated = f'<span class="cb-card-date">Updated {html_text(c.updated)}</span>'
         body = (
             f'<span class="cb-card-n">{c.n}</span>'
-            f'<span class="cb-card-label">{html.escape(c.label)}</span>'
+            f'<span class="cb-card-label">{html_text(c.label)}</span>'
             + (updated if c.updated else "")
-            + f'<q class="cb-card-quote">{html.escape(c.snippet)}</q>'
+            + f'<q class="cb-card-quote">{html_text(c.snippet)}</q>'
         )
         if url:
             body = (
@@ -104,7 +117,7 @@ def source_cards(citations: tuple[Citation, ...]) -> str:
     )
 
 
-def render(answer: Answer, asked: str = "") -> str:
+def render(answer: Answer, asked: str = "", app_url: str = "") -> str:
     """An answer as chat Markdown: how a follow-up was understood, its notice (if any), the
     text with live markers, then its source cards.
 
@@ -115,8 +128,9 @@ def render(answer: Answer, asked: str = "") -> str:
         head += f"_Answering: {plain_markdown(answer.question)}_\n\n"
     if answer.notice:
         head += f"_{plain_markdown(answer.notice)}_\n\n"  # may quote a server's error text
-    cards = source_cards(answer.citations)
-    return head + linked_markers(answer.text, answer.citations) + (f"\n\n{cards}" if cards else "")
+    cards = source_cards(answer.citations, app_url)
+    text = linked_markers(answer.text, answer.citations, app_url)
+    return head + text + (f"\n\n{cards}" if cards else "")
 
 
 def as_history(content: str) -> str:
@@ -134,7 +148,7 @@ def option_label(question: str) -> str:
     """A suggestion's button text: "What do the articles say about the X?" shows "The X"."""
     if question.startswith(ABOUT):
         rest = question[len(ABOUT) :].rstrip("?").strip()
-        return rest[:1].upper() + rest[1:]
+        return rest if rest[1:2].isupper() else rest[:1].upper() + rest[1:]  # "iOS", "AI"
     return question
 
 

@@ -51,12 +51,16 @@ def build_chat(
         text, shown, started = "", time.monotonic(), time.perf_counter()
         # Only the messages the bot reads: a long conversation never reaches the history limit.
         recent = history[-settings.history_turns :] if settings.history_turns else []
-        recent = [{**m, "content": as_history(message_text(m))} for m in recent]
+        recent = [
+            {**m, "content": as_history(message_text(m))} if m.get("role") == "assistant" else m
+            for m in recent
+        ]
         try:
             with slots.slot():
                 for piece in bot.stream(message, recent):
                     if isinstance(piece, Answer):
-                        shown_text = render(piece, asked=" ".join(message.split()))
+                        asked = " ".join(message.split())
+                        shown_text = render(piece, asked, app_url=settings.app_url)
                         if answer_log is not None:
                             latency = (time.perf_counter() - started) * 1000
                             answer_log.record(piece, latency_ms=latency, channel="chat")

@@ -15,7 +15,7 @@ DESCRIPTION = (
 # Gradio's page template names Gradio in its link-preview tags (and points at an image on
 # GitHub); link previews are read from the HTML as served, so they are replaced there.
 _PREVIEW_TAG = re.compile(rb'<meta\s+(?:property="og:|name="twitter:)[^>]*>\s*')
-_GRADIO_PAGE = b"window.gradio_config"
+_GRADIO_PAGE = b"<script>window.gradio_config ="
 
 
 def head_tags(title: str = TITLE, description: str = DESCRIPTION) -> str:

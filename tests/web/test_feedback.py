@@ -15,7 +15,7 @@ from careerbot.settings import Settings
 from careerbot.store.database import Database
 from tests.conftest import running_app
 from tests.postgres import fresh_database
-from tests.web.test_browser import ARGS, CHROMIUM
+from tests.web.browser import chromium
 
 pytestmark = pytest.mark.slow
 
@@ -66,14 +66,9 @@ def test_rating_through_the_api(feedback_app: tuple[str, AnswerLog]) -> None:
 
 
 def test_rating_with_the_chat_thumbs(feedback_app: tuple[str, AnswerLog], tmp_path: Path) -> None:
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: apt-get install chromium (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
-
     base, log = feedback_app
     before = len(log.ratings())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+    with chromium() as browser:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.set_default_timeout(90_000)
         page.goto(base, wait_until="domcontentloaded")
@@ -93,7 +88,6 @@ def test_rating_with_the_chat_thumbs(feedback_app: tuple[str, AnswerLog], tmp_pa
         page.get_by_role("button", name="Send").click()
         until(lambda: [r.comment for r in rated()] == ["Which exam first?"])  # replaced, not added
         page.screenshot(path=str(tmp_path / "rated.png"))
-        browser.close()
     (rating,) = rated()
     assert rating.question == "Which cloud should my first certification be on?"
     assert rating.citations and rating.generation

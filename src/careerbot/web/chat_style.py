@@ -77,9 +77,8 @@ footer .show-api { color: #374151 !important; opacity: 1 !important; }  /* 4.5:1
 @media (max-width: 640px) {
   /* The question box stays on screen under a chat sized to the phone, whatever the header. */
   #cb-chat { height: max(16rem, calc(100dvh - 25rem)) !important; }
-  .gradio-container .prose h1 { font-size: 1.3rem !important; margin: 0 !important; }
-  .gradio-container .prose p { font-size: .85rem !important; line-height: 1.35 !important;
-    margin: 0 !important; }
+  /* Gradio puts the container's class before every selector here: no ".gradio-container". */
+  .prose h1 { font-size: 1.3rem !important; margin: 0 !important; }
   ol.cb-cards { grid-template-columns: 1fr; }
 }
 """

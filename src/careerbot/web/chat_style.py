@@ -39,7 +39,8 @@ def page_meta(body: bytes) -> bytes:
     return body.replace(b"</head>", head_tags().encode() + b"</head>", 1)
 
 
-# Colours come from Gradio's theme variables, so light and dark mode both follow the theme.
+# Colours come from Gradio's theme variables (so light and dark mode follow the theme), but for
+# the markers, whose theme colour is under 4.5:1 on a message.
 CHAT_CSS = """
 /* Link colours that keep 4.5:1 on the message bubble, light and dark, through the opacity
    Gradio gives a message while it renders. */

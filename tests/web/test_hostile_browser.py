@@ -9,7 +9,6 @@ import pytest
 
 from tests.conftest import running_app
 from tests.hostile import QUESTION, write_hostile_corpus
-from tests.web.test_browser import browser  # noqa: F401  (the module's Chromium fixture)
 
 pytestmark = pytest.mark.slow
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -14,11 +15,13 @@ from careerbot.bot import CareerBot
 from careerbot.embedding.embedder import Embedder
 from careerbot.errors import IndexStateError
 from careerbot.ingest.run import ingest
+from careerbot.retrieval.health import CACHE_SECONDS
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore
 from careerbot.store.writer_lock import ingest_lock, no_ingest
 from tests.conftest import CORPUS
 
+HEALTH_CACHE_SECONDS = CACHE_SECONDS + 0.1  # past health's cached answer
 QUESTION = "Which cloud certification should I get first?"
 
 # Another process replaces every chunk (same vectors, new ids) and stamps nothing.
@@ -86,6 +89,19 @@ def test_a_collection_made_anew_by_another_process_is_found_again_or_waited_for(
     assert "Ask again in a few seconds" in str(caught.value)
     assert "--rebuild" not in str(caught.value)
     assert len(bot.retrieve(QUESTION, k=3)) == 3  # once it is over
+    # Health and a whole question too (the kill -9 fault test's readers, in CI, were told
+    # "cannot be read … --rebuild" while a repair's collection was made anew under them).
+    subprocess.run(remake, check=True, timeout=120)
+    time.sleep(HEALTH_CACHE_SECONDS)
+    with ingest_lock(settings.data_dir):
+        with pytest.raises(IndexStateError) as caught:
+            bot.health()  # its view's collection is gone: wait, not rebuild
+        assert "Ask again in a few seconds" in str(caught.value)
+        assert "--rebuild" not in str(caught.value)
+        assert bot.ask(QUESTION).citations  # and the next call found the new one by name
+    time.sleep(HEALTH_CACHE_SECONDS)
+    assert bot.health()["status"] == "ok"
+    assert bot.ask(QUESTION).citations
 
 
 def test_no_ingest_sees_the_lock_and_an_ingest_waits_out_a_reader(settings: Settings) -> None:

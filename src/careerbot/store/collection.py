@@ -19,23 +19,20 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from careerbot.errors import (
-    IndexCorruptError,
     IndexMissingError,
     IndexStateError,
-    VectorSegmentError,
 )
 from careerbot.settings import Settings
 from careerbot.store.connection import (
     REBUILD_HINT,
-    REPAIR_HINT,
     UNREACHABLE_RETRY_DELAYS,
+    chroma_error,
+    collection_gone,
     connect,
     forget_cached_clients,
-    is_segment_unloadable,
     is_unreachable,
     unreachable_error,
 )
-from careerbot.store.environment import environment_error
 from careerbot.store.http_client import ConnectGate, timed_out
 from careerbot.store.writer_lock import no_ingest
 
@@ -120,7 +117,12 @@ class CollectionHandle:
                     raise
             except Exception as exc:  # noqa: BLE001 - chromadb raises many types for one cause
                 if not self._retried(exc, delays):
-                    raise self._translated(what, exc) from exc
+                    if collection_gone(exc):
+                        # Another process deleted it (a repair makes it anew, and may not have
+                        # finished or stamped it yet): the next call looks it up by name.
+                        with self._lock:
+                            self._collection = None
+                    raise chroma_error(self.settings, self.location, what, exc) from exc
 
     def _retried(self, exc: Exception, delays: Iterator[float]) -> bool:
         """Whether to call again after ``exc`` (having waited); raises
@@ -136,24 +138,6 @@ class CollectionHandle:
             raise error from exc
         time.sleep(delay)
         return True
-
-    def _translated(self, what: str, exc: Exception) -> Exception:
-        """The careerbot error for chromadb's ``exc`` while the index was being ``what``."""
-        disk = (
-            None
-            if self.settings.chroma_host
-            else environment_error(exc, self.settings.data_dir, what)
-        )
-        if disk is not None:
-            return disk
-        if is_segment_unloadable(exc):
-            return VectorSegmentError(
-                f"The index at {self.location} cannot be {what}: its vector segment is "
-                f"damaged ({exc}). {REPAIR_HINT}"
-            )
-        return IndexCorruptError(
-            f"The index at {self.location} cannot be {what} ({exc}). {REBUILD_HINT}"
-        )
 
     def find(self) -> Collection | None:
         """The collection, or None when it does not exist; checks it holds this model's vectors."""

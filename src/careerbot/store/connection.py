@@ -17,6 +17,7 @@ from careerbot.errors import (
     IndexCorruptError,
     IndexStateError,
     SearchServerUnreachableError,
+    VectorSegmentError,
     causes,
 )
 from careerbot.settings import Settings
@@ -71,11 +72,37 @@ def is_segment_unloadable(exc: BaseException) -> bool:
 _COLLECTION_GONE = re.compile(r"collection \S+ does not exist", re.I)
 
 
+def collection_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` says the collection this view opened is gone: another process deleted
+    it (a repair deletes it and makes it anew under the same name)."""
+    return bool(_COLLECTION_GONE.search(str(exc)))
+
+
 def stale_view(exc: BaseException) -> bool:
     """Whether ``exc`` may come from this process's view of an embedded collection that another
     process changed under it: a vector segment it cannot load or apply its log to, or a
     collection deleted (a repair makes it anew). A fresh view tells whether it lasts."""
-    return is_segment_unloadable(exc) or bool(_COLLECTION_GONE.search(str(exc)))
+    return is_segment_unloadable(exc) or collection_gone(exc)
+
+
+def chroma_error(settings: Settings, location: str, what: str, exc: Exception) -> Exception:
+    """The careerbot error for chromadb's ``exc`` while the index at ``location`` was being
+    ``what`` ("read", "written", ...): a full or read-only disk, a collection another process
+    made anew (ask again), a damaged vector segment (repair), else a damaged index (rebuild)."""
+    disk = None if settings.chroma_host else environment_error(exc, settings.data_dir, what)
+    if disk is not None:
+        return disk
+    if collection_gone(exc):
+        return IndexCorruptError(
+            f"The index at {location} was made anew by another process while this one read it "
+            f"({exc}); it is opened afresh for the next question. Ask again in a few seconds."
+        )
+    if is_segment_unloadable(exc):
+        return VectorSegmentError(
+            f"The index at {location} cannot be {what}: its vector segment is damaged ({exc}). "
+            f"{REPAIR_HINT}"
+        )
+    return IndexCorruptError(f"The index at {location} cannot be {what} ({exc}). {REBUILD_HINT}")
 
 
 def ingest_rewriting_error(location: str) -> IndexStateError:

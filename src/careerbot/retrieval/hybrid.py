@@ -5,6 +5,7 @@ The LangChain face of the same search is :class:`careerbot.integrations.langchai
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from careerbot.retrieval.lexical import LexicalIndex
 from careerbot.retrieval.shorthand import expand_shorthand
 from careerbot.settings import Settings
 from careerbot.store.chroma import ChunkStore, Hit
-from careerbot.store.connection import ingest_rewriting_error, stale_view
+from careerbot.store.connection import FRESH_VIEW_PAUSES, ingest_rewriting_error, stale_view
 from careerbot.store.schema import section_key, to_passage
 from careerbot.store.writer_lock import ingest_running
 from careerbot.types import Passage
@@ -104,14 +105,22 @@ class Retriever:
             if not stale_view(exc):
                 raise
             # This process's view of a collection another process rewrote (a repair made it
-            # anew; a killed writer left a log this view cannot apply): once more, on a fresh
-            # view; while an ingest runs, it is that ingest's to settle.
-            with self.store.handle.reopened_if_idle(min_interval=0) as fresh:
-                if fresh:
-                    return self._search_once(query, vector, k, where)[0]
+            # anew; a killed writer left a log this view cannot apply): again, on fresh views;
+            # while an ingest runs, it is that ingest's to settle.
+            for pause in FRESH_VIEW_PAUSES:
+                time.sleep(pause)
+                with self.store.handle.reopened_if_idle(min_interval=0) as fresh:
+                    if not fresh:
+                        break
+                    try:
+                        return self._search_once(query, vector, k, where)[0]
+                    except IndexCorruptError as again:
+                        if not stale_view(again):
+                            raise
+                        exc = again
             if ingest_running(self.settings.data_dir):
                 raise ingest_rewriting_error(self.store.location) from exc
-            raise
+            raise exc
         if len(found) < wanted:
             # The winners are gone from under this process's open index: another process
             # deleted them and stamped nothing (an ingest killed while finishing). Once more,

@@ -9,12 +9,18 @@ fixed vector and reads the vectors of a few chunks spread over the collection.
 from __future__ import annotations
 
 import math
+import time
 from contextlib import nullcontext
 from typing import Any
 
 from careerbot.errors import IndexCorruptError, IndexMissingError, VectorSegmentError
 from careerbot.store.chroma import ChunkStore
-from careerbot.store.connection import REPAIR_HINT, ingest_rewriting_error
+from careerbot.store.connection import (
+    FRESH_VIEW_PAUSES,
+    REPAIR_HINT,
+    ingest_rewriting_error,
+    stale_view,
+)
 from careerbot.store.writer_lock import no_ingest
 
 PROBE_RESULTS = 10
@@ -54,7 +60,16 @@ def check_vectors(store: ChunkStore, *, thorough: bool = False) -> int:
             return _probe(store, sample=True)
         except IndexCorruptError:
             # The vectors may be fine and this view stale (an ingest killed before it stamped
-            # the index): look again on a fresh view before calling them missing.
+            # the index, another reader applying its log): look again on fresh views before
+            # calling them missing.
+            for pause in FRESH_VIEW_PAUSES[1:]:
+                store.handle.reopen()
+                try:
+                    return _probe(store, sample=True)
+                except IndexCorruptError as again:
+                    if not stale_view(again):
+                        raise
+                time.sleep(pause)
             store.handle.reopen()
             return _probe(store, sample=True)
 

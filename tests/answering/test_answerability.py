@@ -39,6 +39,25 @@ def test_a_self_description_is_context_not_the_question() -> None:
     assert missing_terms("I'm a nurse, could I become a data scientist?", vocabulary) == []
     assert missing_terms("how much do nurses earn?", vocabulary) == [("nurses", "profession")]
     assert missing_terms("is it safe to switch careers?", vocabulary) == []
+    # A part that speaks of the reader and asks nothing, beside one that asks, is context too.
+    for question in (
+        "backend dev 4 yrs java spring. wanna move into ai, what do i learn first",
+        "fresher from a tier 3 college, what do companies check for in data roles",
+        "will ai kill data science jobs?? doing a masters rn and kinda panicking",
+        "im a data analyst w/ 3 yrs sql + tableau, whats the diff day to day?",
+    ):
+        assert missing_terms(question, vocabulary) == [], question
+    # The part that asks counts; a place the reader is in is context too.
+    assert missing_terms("planning to do a pmp, is it worth it?", vocabulary) == [("pmp", "exam")]
+    assert missing_terms("im confused about java vs rust, which one?", vocabulary) == [
+        ("java", "tool"),
+        ("rust", "tool"),
+    ]
+    assert missing_terms("what do data scientists earn in berlin?", vocabulary) == [
+        ("berlin", "place")
+    ]
+    assert missing_terms("im in berlin w/ 3 yrs, do these figures apply?", vocabulary) == []
+    assert missing_terms("i got rsus, how are they taxed?", vocabulary) == [("taxed", "topic")]
 
 
 def test_a_chained_follow_up_keeps_its_topic(shared_bot: CareerBot) -> None:

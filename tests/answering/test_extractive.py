@@ -130,6 +130,10 @@ def test_no_question_or_bare_opener_is_quoted(shared_bot: CareerBot) -> None:
     assert re.search(r"Both pay well\. \[(\d+)\] The premium increasingly tilts", answer.text), (
         answer.text
     )
+    # An introduction's opening line sets the scene and answers nothing asked of the roles.
+    answer = shared_bot.ask("do ML engineers earn more than data scientists?")
+    assert "nearly interchangeable" not in answer.text, answer.text
+    assert "The premium increasingly tilts toward production ML" in answer.text, answer.text
 
 
 def test_each_section_is_one_paragraph_led_by_the_best_one(shared_bot: CareerBot) -> None:

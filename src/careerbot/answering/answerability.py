@@ -42,6 +42,25 @@ _SELF = re.compile(
     r"coming from|switching from|former|ex-)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+# A question's parts: sentences, and the comma-separated parts of each.
+_PART = re.compile(r"[^.!?;,\n]+[.!?;,\n]*")
+_ASKS = re.compile(
+    r"\?|^\W*(?:what|whats|which|how|why|where|when|who|whose|should|shall|can|could|would|"
+    r"will|is|are|am|do|does|did|was|were|has|have|any|tell|explain|gimme|give|list|compare)\b",
+    re.IGNORECASE,
+)
+# Words of a reader describing themselves ("backend dev 4 yrs java", "doing a DS masters rn");
+# a part that names a topic to ask about ("confused about pytorch vs tensorflow") is not one.
+_ABOUT_ME = re.compile(
+    r"\b(?:i|im|i'm|ive|i've|my|me|fresher|student|graduate|grad|currently|doing an?|studying|"
+    r"working (?:as|in|at|on)|background|\d+\+?\s*(?:yrs?|years?|yoe))\b|\bw/",
+    re.IGNORECASE,
+)
+_TOPICAL = re.compile(
+    r"\b(?:about|between|vs|versus|regarding|wondering|confused|curious|thinking|considering|"
+    r"planning|plan|want|wanna|worth|better)\b",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"[\w+#]+(?:-[\w+#]+)*")
 _PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|wage|wages|income)\b", re.I)
 
@@ -131,20 +150,46 @@ def injection(question: str) -> bool:
     return _INJECTION.search(question) is not None
 
 
+def _about_self(before: str) -> bool:
+    """Whether the text just before a term introduces the reader ("I'm a", "coming from",
+    "I'm in"), not a topic ("I'm confused about")."""
+    found = _SELF.search(before)
+    return found is not None and not _TOPICAL.search(found.group(0))
+
+
+def context_spans(question: str) -> list[tuple[int, int]]:
+    """Where ``question`` describes the reader rather than asks ("backend dev 4 yrs java
+    spring. what do i learn first"): parts that ask nothing and speak of the reader, when
+    another part asks. Empty when no part asks (then the whole question is the question)."""
+    parts = [(m.start(), m.end(), m.group(0)) for m in _PART.finditer(question)]
+    asking = [bool(_ASKS.search(text)) for _, _, text in parts]
+    if not any(asking):
+        return []
+    return [
+        (start, end)
+        for (start, end, text), asks in zip(parts, asking, strict=True)
+        if not asks and _ABOUT_ME.search(text) and not _TOPICAL.search(text)
+    ]
+
+
 def missing_terms(
     question: str, vocabulary: Vocabulary, passages: Sequence[Passage] | None = None
 ) -> list[tuple[str, str]]:
     """``(term as written, category)`` for each key term the question names that no article
     mentions or, given the ``passages`` retrieved for it, that none of them mentions; a term
-    in the reader's description of themselves is left out."""
+    in the reader's description of themselves is left out ("I'm in Germany, do those figures
+    apply to me?" asks about the figures)."""
     lowered = question.lower()
     found: list[tuple[str, str]] = []
     taken: set[int] = set()
+    about_me = context_spans(lowered)
     for phrase, (category, pattern) in vocabulary.terms.items():
         if phrase not in lowered.replace("-", " ") and phrase not in lowered:
             continue
         for m in pattern.finditer(lowered):
-            if m.start() in taken or _SELF.search(lowered[: m.start()]):
+            if m.start() in taken or _about_self(lowered[: m.start()]):
+                continue
+            if any(a <= m.start() < b for a, b in about_me):
                 continue
             taken.add(m.start())
             if not vocabulary.covers(phrase) or (

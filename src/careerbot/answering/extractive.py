@@ -50,7 +50,7 @@ RELATIVE_FLOOR = 0.6
 
 # Hooks ("'AI engineer' is one of the most searched titles…", "This guide covers…") rarely
 # answer; an introduction's other sentences summarise, and are preferred a little less.
-INTRO_PENALTY = 0.3
+INTRO_PENALTY = 0.4
 INTRO_REST_PENALTY = 0.05
 # Sentences of the best section are preferred a little: an answer should not be all filler.
 TOP_SECTION_BONUS = 0.05
@@ -69,6 +69,13 @@ HEADING_WEIGHT = 0.2
 # salary guide") and sections named after it beat the answer ("do those lapse?" → renewals).
 CONTEXT_WEIGHT = 0.5
 CORRECTION = "Not quite — the articles give a different figure:"
+
+
+def overlaps(a: Candidate, b: Candidate) -> bool:
+    """Whether two candidates quote a sentence in common (an opener quoted with the sentence
+    after it, and that sentence on its own)."""
+    own = {a.unit.position, *a.unit.follows}
+    return a.rank == b.rank and bool(own & {b.unit.position, *b.unit.follows})
 
 
 class ExtractiveAnswerer:
@@ -193,6 +200,8 @@ class ExtractiveAnswerer:
             if chosen and cand not in seeds and cand.score < top * RELATIVE_FLOOR:
                 break
             if any(float(cand.vector @ c.vector) > REPEAT_SIMILARITY for c in chosen):
+                continue
+            if any(overlaps(cand, c) for c in chosen):  # "Both pay well. The premium…"
                 continue
             chosen.append(cand)
             used += cand.cost

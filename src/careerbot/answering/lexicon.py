@@ -31,6 +31,9 @@ kenya nairobi south-africa egypt brazil mexico argentina pakistan bangladesh sri
 nepal vietnam philippines indonesia malaysia thailand korea seoul taiwan hong-kong russia
 texas california seattle new-york boston austin chicago silicon-valley san-francisco
 kolkata ahmedabad jaipur kochi indore chandigarh lucknow coimbatore
+german french british dutch spanish italian polish swedish norwegian danish finnish swiss irish
+japanese chinese korean australian brazilian mexican nigerian kenyan pakistani singaporean
+israeli russian
 """.split()
 
 EXAMS = """
@@ -50,7 +53,7 @@ pytorch tensorflow keras scikit-learn sklearn jax huggingface hugging-face xgboo
 
 TOPICS = """
 visa visas h-1b h1b green-card work-permit immigration citizenship residency relocation
-tax taxes income-tax mortgage loan loans student-loan rent cost-of-living insurance pension
+tax taxes taxed taxation income-tax mortgage loan loans student-loan rent cost-of-living insurance pension
 401k retirement layoffs layoff severance unemployment notice-period resignation
 cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degree mtech m.tech
 msc mca

@@ -81,6 +81,8 @@ def render(chosen: Sequence[Candidate], texts: dict[tuple[int, int], str]) -> st
     blocks: list[tuple[int, list[str]]] = []
     for cand in order:
         lines: list[str] = []
+        if any((cand.rank, pos) in shown for pos in cand.unit.follows):
+            continue  # an opener ("Both pay well.") whose sentence is quoted already
         for pos in [*cand.unit.needs, cand.unit.position, *cand.unit.follows]:
             if (cand.rank, pos) in shown:
                 continue

@@ -43,6 +43,21 @@ def test_a_pronoun_sentence_is_not_shown_alone() -> None:
     assert not leans_back("Data scientists frame questions.")
 
 
+def test_a_demonstrative_a_few_words_in_leans_back_too() -> None:
+    text = _section(
+        "cloud-certifications-worth-it-2026",
+        "Choosing between AWS, Microsoft Azure and Google Cloud",
+    )
+    sentences, found = units(text)
+    (unit,) = [u for u in found if u.text.startswith("Check those pages")]
+    assert sentences[unit.position - 1].startswith("Each vendor keeps its current list")
+    assert unit.needs == (unit.position - 1,)
+    assert leans_back("People with that title are counted inside broader categories.")
+    assert not leans_back("Salary surveys that report a premium are usually wrong.")
+    assert not leans_back("For those who love statistics, data science fits.")
+    assert not leans_back("Persistence counts this year, but direction counts more.")
+
+
 def test_answers_bring_the_lead_in_and_the_antecedent(shared_bot: CareerBot) -> None:
     answer = shared_bot.ask("when is a cloud certification not worth it?")
     lines = answer.text.split("\n")
@@ -153,6 +168,7 @@ def test_a_comparison_is_not_a_choice_and_an_order_asks_for_steps() -> None:
     assert asks_choice("aws vs azure vs gcp, which should i get certified in")
     assert asks_choice("mle or data science in 2026?")
     assert not asks_choice("ml engineer vs data scientist, whats the difference day to day")
+    assert not asks_choice("mle vs ds, whats the actual diff day to day")
     directive = (
         "Pick the cloud your target employers use, not the one with the most talked-about exam."
     )

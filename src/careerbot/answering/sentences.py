@@ -26,6 +26,13 @@ _DEPENDENT = re.compile(
     r"the same|in short|as a result|for that reason)\b",
     re.IGNORECASE,
 )
+# A demonstrative a few words in ("Check those pages…", "People with that title…") points back
+# as surely as one at the start; "those who…" and a relative "that" ("surveys that report") do not.
+_POINTS_BACK = re.compile(
+    r"^(?:[\w'-]+\s+){1,3}(?:(?:those|these)\s+(?!who\b|which\b|that\b|are\b|were\b|is\b)"
+    r"|(?:with|of|for|on|about|from|by)\s+that\s+(?!is\b|was\b))[a-z]",
+    re.IGNORECASE,
+)
 _FIGURE = re.compile(r"[$€£₹]\s?\d|\d+(?:[.,]\d+)?\s?(?:%|percent|k\b)|\b\d{2,3},\d{3}\b")
 _DIRECTIVE = re.compile(
     r"\b(?:choose|pick|start with|go for|bias toward|should|prefer|we recommend|the answer)\b",
@@ -42,7 +49,7 @@ _HOW_MUCH = re.compile(
 _WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE)
 # "X vs Y: what's the difference?" compares; it asks for what each is, not for a choice.
 _DIFFERENCE = re.compile(
-    r"\b(?:differen\w*|differ|compare[sd]?|comparison|same (?:job|thing|role)|alike|similar)\b",
+    r"\b(?:differen\w*|diff|diffren\w*|differ|compare[sd]?|comparison|same (?:job|thing|role)|alike|similar)\b",
     re.IGNORECASE,
 )
 _CHOICE = re.compile(r"\b(?:which|should i|pick|choose|better)\b", re.IGNORECASE)
@@ -101,9 +108,10 @@ def is_list_item(sentence: str) -> bool:
 
 
 def leans_back(sentence: str) -> bool:
-    """Whether a sentence leans on the one before it (a pronoun or connective start)."""
-    body = sentence[2:] if is_list_item(sentence) else sentence
-    return _DEPENDENT.match(body.lstrip("\"'“‘(")) is not None
+    """Whether a sentence leans on the one before it (a pronoun or connective start, or a
+    demonstrative a few words in)."""
+    body = (sentence[2:] if is_list_item(sentence) else sentence).lstrip("\"'“‘(")
+    return _DEPENDENT.match(body) is not None or _POINTS_BACK.match(body) is not None
 
 
 def units(text: str) -> tuple[list[str], list[Unit]]:

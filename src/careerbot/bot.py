@@ -68,10 +68,9 @@ class CareerBot:
         self._titles: tuple[str, list[str]] | None = None
         self._vocabulary: tuple[str, Vocabulary] | None = None
         self._vocabulary_lock = threading.Lock()
+        dense = self.settings.retrieval_mode == "dense"
         self.lexical = (
-            None
-            if self.settings.retrieval_mode == "dense"
-            else LexicalIndex(self.store, self.settings.data_dir / "lexical")
+            None if dense else LexicalIndex(self.store, self.settings.data_dir / "lexical")
         )
         if build_if_missing is None:
             build_if_missing = self.settings.chroma_host is None
@@ -248,15 +247,17 @@ class CareerBot:
     def understand(
         self, question: str, history: Sequence[Message] = ()
     ) -> tuple[str, FollowUp | None, list[Passage]]:
-        """``(query, follow-up, passages)`` for a checked question: searched alone, or with the
-        recent conversation when it leans on it by form or finds more with it. With a model, a
-        follow-up's standalone rewrite that shares a word with the conversation is the query
-        the model answers; retrieval keeps the conversation's context either way."""
-        k, history = self.settings.top_k, clean_history(history, self.settings)
-        follow = conversation_context(history, max_messages=self.settings.history_turns)
+        """``(query, follow-up, passages)``: searched alone, or with the conversation when the
+        question leans on it (by form or an ordinal) or finds more with it. With a model, a
+        follow-up's rewrite sharing a word with the conversation is what the model answers."""
+        k, turns = self.settings.top_k, self.settings.history_turns
+        history = clean_history(history, self.settings)
+        follow = conversation_context(history, max_messages=turns, question=question)
         if follow is None:
             return question, None, self._retriever.search(question, k)
-        if not is_follow_up(question):
+        if follow.item:  # "and the second one?": that item of the last answer's list
+            question = f"{question} {follow.item}"
+        elif not is_follow_up(question):
             alone = self._retriever.search(question, k)
             if alone and best_similarity(alone) >= self.settings.confident_relevance:
                 return question, None, alone
@@ -266,7 +267,6 @@ class CareerBot:
             return question, follow, mixed
         mixed = self._retriever.search(question, k, context=follow.context)
         if self.condenser is not None:
-            turns = self.settings.history_turns
             rewritten = self.condenser.condense(question, list(history)[-turns:])
             # The rewrite is what the model answers; retrieval stays with the conversation's
             # context, which found the right section more often than small models' rewrites

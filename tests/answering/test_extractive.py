@@ -120,6 +120,19 @@ def test_a_list_answers_whole_in_its_own_order(shared_bot: CareerBot) -> None:
     assert machine_learning < ranked.index(item)  # the ranking is not reordered
 
 
+def test_list_items_are_scored_with_their_heading(shared_bot: CareerBot) -> None:
+    # Alone, "Boilerplate, scaffolding and …" is close to nothing a reader asks; under its
+    # heading ("Entry-level tasks most exposed to AI") it answers this.
+    answer = shared_bot.ask("which parts of a junior job are ai tools taking over")
+    assert "Boilerplate, scaffolding" in answer.text, answer.text
+    lines = answer.text.split("\n")
+    first = next(i for i, line in enumerate(lines) if "Boilerplate, scaffolding" in line)
+    assert lines[first - 1].startswith("More exposed:"), answer.text  # with its lead-in
+    # A list that answers as a whole still does.
+    answer = shared_bot.ask("who is hiring ai engineers in india")
+    assert all(kind in answer.text for kind in ("IT services", "Product companies", "Banks"))
+
+
 def test_no_question_or_bare_opener_is_quoted(shared_bot: CareerBot) -> None:
     for question in [*QUESTIONS, "Do cloud certifications still pay off?"]:
         answer = shared_bot.ask(question)

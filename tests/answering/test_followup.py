@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerbot.answering.followup import conversation_context, is_follow_up
+from careerbot.bot import CareerBot
 
 
 @pytest.mark.parametrize(
@@ -72,3 +73,48 @@ def test_the_chat_header_is_not_taken_for_the_answer() -> None:
     ]
     found = conversation_context(history, max_messages=6)
     assert found is not None and found.context == "which cert first? A DevOps certification."
+
+
+RANKING = (
+    "Our ranking, strongest signal first: [1]\n"
+    "- A cloud machine learning engineering certification. [1] It covers pipelines. [1]\n"
+    "- A cloud DevOps or platform engineering certification. [1]\n"
+    "- A hands-on Kubernetes certification. [1]"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "item"),
+    [
+        ("and the second one?", "A cloud DevOps or platform engineering certification."),
+        ("whats second?", "A cloud DevOps or platform engineering certification."),
+        ("what's the 3rd thing on that list about", "A hands-on Kubernetes certification."),
+        ("ok and the last one", "A hands-on Kubernetes certification."),
+        (
+            "the first one, is it hard?",
+            "A cloud machine learning engineering certification. It covers pipelines.",
+        ),
+        ("what should i learn first?", ""),  # asks no item
+        ("the fifth one", ""),  # the list has three
+    ],
+)
+def test_an_ordinal_points_at_an_item_of_the_last_answer(question: str, item: str) -> None:
+    history = [
+        {"role": "user", "content": "which cloud certs signal the most?"},
+        {"role": "assistant", "content": RANKING},
+    ]
+    follow = conversation_context(history, max_messages=6, question=question)
+    assert follow is not None and follow.item == item
+    assert follow.topic == (item or "which cloud certs signal the most?")
+
+
+def test_and_the_second_one_is_answered_about_that_item(shared_bot: CareerBot) -> None:
+    first = shared_bot.ask("which cloud certifications signal the most for ml roles?")
+    history = [
+        {"role": "user", "content": "which cloud certifications signal the most for ml roles?"},
+        {"role": "assistant", "content": first.text},
+    ]
+    answer = shared_bot.ask("and the second one?", history)
+    assert not answer.refused
+    assert answer.question.startswith("and the second one? (about: A cloud DevOps"), answer.question
+    assert "DevOps or platform engineering certification" in answer.text

@@ -1,8 +1,9 @@
 """The default answerer: no LLM, just the articles' own sentences, each with its marker.
 
 It picks the sentences of the top sections that are closest to the question (embedding
-similarity, nudged by shared words, by how well the section's heading fits and by what the
-question asks for: a figure, a directive, steps), drops near-repeats, questions and hooks, and
+similarity, for a list item the better of its own and that of the item read under its heading;
+nudged by shared words, by how well the section's heading fits and by what the question asks
+for: a figure, a directive, steps), drops near-repeats, questions and hooks, and
 keeps every quote standing: a sentence that leans on the one before brings it, a list item
 comes whole with its lead-in, a too-short opener brings the next sentence
 (:mod:`careerbot.answering.sentences`). A list's items are scored together and count half, so
@@ -71,6 +72,16 @@ CONTEXT_WEIGHT = 0.5
 CORRECTION = "Not quite — the articles give a different figure:"
 
 
+def under_heading(unit: Unit, section: str) -> str:
+    """A list item read under its section's heading ("Entry-level tasks most exposed to AI:
+    Routine unit tests and format conversions."), or ``""`` for prose. An item is a fragment:
+    alone it is close to little a reader asks, so it is scored by the better of its own
+    similarity and this text's, as retrieval scores a chunk by the better of its own and its
+    heading's ("which parts of a junior job are AI tools taking over?" led with prose from
+    other sections)."""
+    return f"{section}: {unit.text[2:]}" if unit.list_id is not None else ""
+
+
 def overlaps(a: Candidate, b: Candidate) -> bool:
     """Whether two candidates quote a sentence in common (an opener quoted with the sentence
     after it, and that sentence on its own)."""
@@ -117,8 +128,14 @@ class ExtractiveAnswerer:
     def texts_to_embed(self, passage: Passage) -> list[str]:
         """What answering from ``passage`` embeds besides the question (to warm the vector
         cache with): its heading, its article's title, its units and the checker's texts."""
-        quoted = [u.text for u in units(passage.text)[1]]
-        return [passage.section, passage.title, *quoted, *self.checker.texts_to_embed(passage)]
+        found = units(passage.text)[1]
+        quoted = [u.text for u in found] + [under_heading(u, passage.section) for u in found]
+        return [
+            passage.section,
+            passage.title,
+            *filter(None, quoted),
+            *self.checker.texts_to_embed(passage),
+        ]
 
     def _candidates(
         self, question: str, sources: Sequence[Passage], *, figures_wanted: bool, context: str
@@ -134,7 +151,12 @@ class ExtractiveAnswerer:
         parts = question_parts(question)
         headings = [p.section for p in sources]
         intros = {r for r, p in enumerate(sources) if p.section == "Introduction"}
-        vectors = self._vectors([question, *parts, *headings, *(u.text for _, u in found)])
+        items = [(i, under_heading(u, sources[r].section)) for i, (r, u) in enumerate(found)]
+        items = [(i, text) for i, text in items if text]
+        vectors = self._vectors(
+            [question, *parts, *headings, *(u.text for _, u in found), *(t for _, t in items)]
+        )
+        vectors, i_vecs = vectors[: len(vectors) - len(items)], vectors[len(vectors) - len(items) :]
         topical = self._article_fit(context, sources)
         n = 1 + len(parts)
         q_vec, part_vecs, h_vecs, u_vecs = (
@@ -154,9 +176,11 @@ class ExtractiveAnswerer:
         best = sources[0].score
         scores = []
         q_sims = [float(q_vec @ vec) for vec in u_vecs]
-        for (rank, unit), vec in zip(found, u_vecs, strict=True):
+        for (i, _), vec in zip(items, i_vecs, strict=True):
+            q_sims[i] = max(q_sims[i], float(q_vec @ vec))
+        for (rank, unit), sim in zip(found, q_sims, strict=True):
             overlap = len(q_words & content_words(unit.text)) / len(q_words) if q_words else 0.0
-            score = float(q_vec @ vec) + 0.15 * overlap + 0.05 * sources[rank].score
+            score = sim + 0.15 * overlap + 0.05 * sources[rank].score
             score += HEADING_WEIGHT * fit[rank] + CONTEXT_WEIGHT * topical[rank]
             score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == 0 else 0.0)
             if not context:

@@ -36,6 +36,26 @@ _GENERIC = frozenset(
     "like tho though really actually anything something else more less better worse good bad "
     "need want know tell say think get got start first number figure myself mean help".split()
 )
+# "and the second one?", "whats second?", "the 3rd thing on that list": an item of the last
+# answer's list. A bare ordinal counts only as the whole message ("what should I learn
+# first?" asks no item).
+_ORDINALS = {
+    **dict.fromkeys(("first", "1st", "#1"), 0),
+    **dict.fromkeys(("second", "2nd", "#2"), 1),
+    **dict.fromkeys(("third", "3rd", "#3"), 2),
+    **dict.fromkeys(("fourth", "4th", "#4"), 3),
+    **dict.fromkeys(("fifth", "5th", "#5"), 4),
+    "last": -1,
+}
+_ORDINAL = "(first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th|#[1-5])"
+_POINTS_AT = (
+    re.compile(rf"\b{_ORDINAL}\s+(?:one|thing|item|point|option|bullet|pick|entry)s?\b", re.I),
+    re.compile(
+        r"^\W*(?:(?:and|ok|okay|so)\W+)?(?:(?:what|whats|what's|what is|how about|and)\s+)?"
+        rf"(?:the\s+)?{_ORDINAL}\W*$",
+        re.IGNORECASE,
+    ),
+)
 MARKERS = re.compile(r"\s*" + MARKER_BODY)
 # What the chat puts before an answer ("_Answering: …_", a notice): not the answer's topic.
 _HEADER = re.compile(r"^(?:_[^\n]*_\s*\n+)+")
@@ -50,7 +70,11 @@ class FollowUp:
     context: str
     """Text that steers retrieval: earlier user turns, then the lead of the last answer."""
     topic: str
-    """The earlier question it follows, shown to the reader ("Answering: … (about: …)")."""
+    """The earlier question it follows, shown to the reader ("Answering: … (about: …)"); for
+    an ordinal, the list item it points at."""
+    item: str = ""
+    """The item of the last answer's list an ordinal points at ("and the second one?"), which
+    is then what is asked about; ``""`` otherwise."""
 
 
 def is_follow_up(question: str) -> bool:
@@ -60,9 +84,12 @@ def is_follow_up(question: str) -> bool:
     return bool(_START.match(question)) or len(topical) <= 2 or any(w in _ANAPHORA for w in words)
 
 
-def conversation_context(history: Sequence[Message], *, max_messages: int) -> FollowUp | None:
+def conversation_context(
+    history: Sequence[Message], *, max_messages: int, question: str = ""
+) -> FollowUp | None:
     """The context a follow-up would lean on: the last two user turns (newest first) and the
-    lead of the last answer, or None without history."""
+    lead of the last answer, or None without history; with ``question``, also the list item of
+    the last answer an ordinal in it points at."""
     if not history or max_messages == 0:
         return None
     recent = list(history)[-max_messages:]
@@ -74,4 +101,24 @@ def conversation_context(history: Sequence[Message], *, max_messages: int) -> Fo
     if answers and MARKERS.search(answers[-1]):  # a refusal cites nothing: no topic
         lead = MARKERS.sub("", _HEADER.sub("", answers[-1]))[:ANSWER_CHARS]
     context = " ".join([*reversed(users[-2:]), lead]).strip()
-    return FollowUp(context=context, topic=users[-1])
+    item = pointed_item(question, answers[-1]) if question and answers else ""
+    return FollowUp(context=context, topic=item or users[-1], item=item)
+
+
+def pointed_item(question: str, answer: str) -> str:
+    """The item of ``answer``'s first list long enough that an ordinal in ``question`` points
+    at ("and the second one?" → its second item, without markers), or ``""``."""
+    found = next(filter(None, (p.search(question.strip()) for p in _POINTS_AT)), None)
+    if found is None:
+        return ""
+    n = _ORDINALS[found.group(1).lower()]
+    lists: list[list[str]] = [[]]
+    for line in answer.split("\n"):
+        if line.startswith("- "):
+            lists[-1].append(MARKERS.sub("", line[2:]).strip())
+        elif lists[-1]:
+            lists.append([])
+    for items in lists:
+        if len(items) > n >= -len(items):
+            return items[n]
+    return ""

@@ -49,6 +49,7 @@ excel tableau power-bi powerbi sap figma photoshop wordpress shopify
 javascript typescript java c++ c# golang go-language kotlin swift php ruby rust scala
 react angular vue flutter unity unreal
 pytorch tensorflow keras scikit-learn sklearn jax huggingface hugging-face xgboost opencv
+kaggle
 """.split()
 
 TOPICS = """

@@ -82,6 +82,11 @@ def refusal(
             "That reads as an instruction to change how I work, not a question; my rules stay "
             "as they are, and I can only answer from our articles."
         )
+    elif verdict.reason == "task":
+        why = (
+            f"I can't {inline_markdown(verdict.missing)} for you: I answer questions from "
+            "our articles, citing them."
+        )
     elif verdict.missing:
         why = (
             f"Our articles don't cover {inline_markdown(verdict.missing)}, and I can only "

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from careerbot.answering.question import Message, message_text
-from careerbot.text import MARKER_BODY, content_words
+from careerbot.text import MARKER_BODY, content_words, split_line
 
 _START = re.compile(
     r"^\s*(?:and|but|so|also|or|then|what about|how about|what else|why|same for|and for|"
@@ -71,7 +71,7 @@ class FollowUp:
     """Text that steers retrieval: earlier user turns, then the lead of the last answer."""
     topic: str
     """The earlier question it follows, shown to the reader ("Answering: … (about: …)"); for
-    an ordinal, the list item it points at."""
+    an ordinal, the first sentence of the list item it points at."""
     item: str = ""
     """The item of the last answer's list an ordinal points at ("and the second one?"), which
     is then what is asked about; ``""`` otherwise."""
@@ -102,7 +102,8 @@ def conversation_context(
         lead = MARKERS.sub("", _HEADER.sub("", answers[-1]))[:ANSWER_CHARS]
     context = " ".join([*reversed(users[-2:]), lead]).strip()
     item = pointed_item(question, answers[-1]) if question and answers else ""
-    return FollowUp(context=context, topic=item or users[-1], item=item)
+    topic = split_line(item)[0] if item else users[-1]  # an item's first sentence names it
+    return FollowUp(context=context, topic=topic, item=item)
 
 
 def pointed_item(question: str, answer: str) -> str:

@@ -156,14 +156,14 @@ class ExtractiveAnswerer:
         vectors = self._vectors(
             [question, *parts, *headings, *(u.text for _, u in found), *(t for _, t in items)]
         )
-        vectors, i_vecs = vectors[: len(vectors) - len(items)], vectors[len(vectors) - len(items) :]
         topical = self._article_fit(context, sources)
-        n = 1 + len(parts)
-        q_vec, part_vecs, h_vecs, u_vecs = (
+        n, m = 1 + len(parts), 1 + len(parts) + len(headings)
+        q_vec, part_vecs, h_vecs, u_vecs, i_vecs = (
             vectors[0],
             vectors[1:n],
-            vectors[n : n + len(headings)],
-            vectors[n + len(headings) :],
+            vectors[n:m],
+            vectors[m : m + len(found)],
+            vectors[m + len(found) :],
         )
         # An introduction has no heading of its own (its article's title fits every question
         # about the article): it gets the other sections' mean.

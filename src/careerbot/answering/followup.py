@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from careerbot.answering.question import Message, message_text
+from careerbot.answering.sentences import is_list_item
 from careerbot.text import MARKER_BODY, content_words, split_line
 
 _START = re.compile(
@@ -115,7 +116,7 @@ def pointed_item(question: str, answer: str) -> str:
     n = _ORDINALS[found.group(1).lower()]
     lists: list[list[str]] = [[]]
     for line in answer.split("\n"):
-        if line.startswith("- "):
+        if is_list_item(line):
             lists[-1].append(MARKERS.sub("", line[2:]).strip())
         elif lists[-1]:
             lists.append([])

@@ -26,8 +26,9 @@ _DEPENDENT = re.compile(
     r"the same|in short|as a result|for that reason)\b",
     re.IGNORECASE,
 )
-# A demonstrative a few words in ("Check those pages…", "People with that title…") points back
-# as surely as one at the start; "those who…" and a relative "that" ("surveys that report") do not.
+# A demonstrative a few words in ("Check those pages…", "People with that title…") points
+# back as surely as one at the start; "those who…" and a relative "that" ("surveys that
+# report") do not.
 _POINTS_BACK = re.compile(
     r"^(?:[\w'-]+\s+){1,3}(?:(?:those|these)\s+(?!who\b|which\b|that\b|are\b|were\b|is\b)"
     r"|(?:with|of|for|on|about|from|by)\s+that\s+(?!is\b|was\b))[a-z]",
@@ -49,7 +50,8 @@ _HOW_MUCH = re.compile(
 _WHICH = re.compile(r"\b(?:which|should i|pick|choose|better|vs\.?|versus|or)\b", re.IGNORECASE)
 # "X vs Y: what's the difference?" compares; it asks for what each is, not for a choice.
 _DIFFERENCE = re.compile(
-    r"\b(?:differen\w*|diff|diffren\w*|differ|compare[sd]?|comparison|same (?:job|thing|role)|alike|similar)\b",
+    r"\b(?:differen\w*|diff|diffren\w*|differ|compare[sd]?|comparison|"
+    r"same (?:job|thing|role)|alike|similar)\b",
     re.IGNORECASE,
 )
 _CHOICE = re.compile(r"\b(?:which|should i|pick|choose|better)\b", re.IGNORECASE)

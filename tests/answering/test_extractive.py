@@ -225,3 +225,15 @@ def test_a_clear_best_section_leads_the_answer(shared_bot: CareerBot) -> None:
     assert first.section == "What moves an individual offer up or down"
     assert answer.text.startswith("Within the same job title, pay varies widely. [1]")
     assert "Ownership" in answer.text.split("\n\n")[0]
+
+
+def test_a_pointer_to_another_guide_never_leads(shared_bot: CareerBot) -> None:
+    # The reader names "the india article" to quote it, which is no question about the article:
+    # its pointer "For how to read salary data critically …, see our AI engineer salary guide."
+    # led this answer while any mention of an article let hooks through.
+    answer = shared_bot.ask(
+        "the india article says freshers in ai roles make around 12 lpa — is that number just "
+        "for bengaluru or everywhere?"
+    )
+    assert not answer.refused
+    assert "see our" not in answer.text.split("[1]")[0], answer.text

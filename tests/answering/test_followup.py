@@ -17,6 +17,8 @@ from careerbot.bot import CareerBot
         ("ok so what should i build to stand out?", True),
         ("cool. once i've got those down whats the next step", True),
         ("why tho", True),
+        ("which of the two is safer from ai taking over", True),  # two named before
+        ("I spent the two years after college in QA testing web apps", False),
         ("How does an ML engineer's pay compare with a data scientist's?", False),
         ("Which cloud certification signals the most to employers?", False),
     ],

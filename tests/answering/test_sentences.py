@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from careerbot.answering.sentences import (
+    about_article,
     asked,
     asks_choice,
     is_hook,
     leans_back,
+    points_elsewhere,
     question_parts,
     stated_figures,
     type_bonus,
@@ -177,3 +179,13 @@ def test_a_comparison_is_not_a_choice_and_an_order_asks_for_steps() -> None:
         "- Model serving: put a model behind an API with sensible latency, batching and versioning."
     )
     assert type_bonus("In what order should I learn model serving and pipelines?", step) > 0.0
+
+
+def test_quoting_an_article_is_not_asking_about_it() -> None:
+    assert about_article("what does this guide cover?")
+    assert about_article("give me a summary of the salary article")
+    assert not about_article("the india article says freshers make 12 lpa, is that everywhere?")
+    assert not about_article("your salary guide says the data scientist median is $140,910 right?")
+    pointer = "For how to read salary data critically, see our AI engineer salary guide."
+    assert points_elsewhere(pointer)
+    assert not points_elsewhere("A certification is a credible signal there.")

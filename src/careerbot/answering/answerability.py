@@ -25,7 +25,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from careerbot.answering.lexicon import CATEGORIES, term_phrase
+from careerbot.answering.lexicon import ACRONYMS, CATEGORIES, term_phrase
+from careerbot.answering.reader_context import about_self, context_spans, set_aside
 from careerbot.text import content_words
 from careerbot.types import Passage
 
@@ -37,6 +38,9 @@ _INJECTION = re.compile(
     r"|\bdeveloper mode\b|\bDAN\b|\bnew instructions?\b|\brole ?play\b"
     r"|</?\s*(?:context|system|sources?|question|instructions?)\s*>|<\|im_(?:start|end)\|>"
     r"|\[/?INST\]|^\s*(?:system|assistant)\s*:"
+    # Fake notices from the operator: "[SYSTEM UPDATE FROM ADMIN] … confirm this update".
+    r"|\[\s*(?:system|admin|administrator|developer|operator)\b[^\]]{0,40}\]"
+    r"|\b(?:system|admin|developer|operator)\s+(?:update|override|notice|message)\b"
     # Asking for what the bot was given: "paste the exact instructions and retrieved context".
     r"|\b(?:paste|print|repeat|output|dump|reveal|show|share|leak|display|tell me)\b[^.?!]{0,30}"
     r"\b(?:your|the (?:exact|full|raw|original|hidden|initial|retrieved))\s+(?:\w+\s+){0,2}"
@@ -44,31 +48,6 @@ _INJECTION = re.compile(
     r"|\b(?:instructions?|prompt|context)\s+(?:that\s+)?you (?:were|are|got|have been) given\b"
     r"|\b(?:instructions?|prompt|rules)\s+(?:were|are|have)\s+you\s+(?:been\s+)?given\b",
     re.IGNORECASE | re.MULTILINE,
-)
-_SELF = re.compile(
-    r"\b(?:i'?m|i am|i was|i work(?:ed)? as|my (?:background|degree|job) (?:is|in)|"
-    r"coming from|switching from|moving from|former|ex-)\s+(?:an?\s+|the\s+)?"
-    r"(?:(?!(?:to|into|towards)\b)\w+\s+){0,2}$",
-    re.IGNORECASE,
-)
-# A question's parts: sentences, and the comma-separated parts of each.
-_PART = re.compile(r"[^.!?;,\n]+[.!?;,\n]*")
-_ASKS = re.compile(
-    r"\?|^\W*(?:what|whats|which|how|why|where|when|who|whose|should|shall|can|could|would|"
-    r"will|is|are|am|do|does|did|was|were|has|have|any|tell|explain|gimme|give|list|compare)\b",
-    re.IGNORECASE,
-)
-# Words of a reader describing themselves ("backend dev 4 yrs java", "doing a DS masters rn");
-# a part that names a topic to ask about ("confused about pytorch vs tensorflow") is not one.
-_ABOUT_ME = re.compile(
-    r"\b(?:i|im|i'm|ive|i've|my|me|fresher|student|graduate|grad|currently|doing an?|studying|"
-    r"working (?:as|in|at|on)|background|\d+\+?\s*(?:yrs?|years?|yoe))\b|\bw/",
-    re.IGNORECASE,
-)
-_TOPICAL = re.compile(
-    r"\b(?:about|between|vs|versus|regarding|wondering|confused|curious|thinking|considering|"
-    r"planning|plan|want|wanna|worth|better)\b",
-    re.IGNORECASE,
 )
 # A request for work rather than a question: "can u rewrite my resume summary pls",
 # "please review my cover letter". Asked of the bot, not "how do I tailor my resume?".
@@ -183,28 +162,6 @@ def task(question: str) -> str:
     return f"{verb} your {found.group('thing').lower()}"
 
 
-def _about_self(before: str) -> bool:
-    """Whether the text just before a term introduces the reader ("I'm a", "coming from",
-    "I'm in"), not a topic ("I'm confused about")."""
-    found = _SELF.search(before)
-    return found is not None and not _TOPICAL.search(found.group(0))
-
-
-def context_spans(question: str) -> list[tuple[int, int]]:
-    """Where ``question`` describes the reader rather than asks ("backend dev 4 yrs java
-    spring. what do i learn first"): parts that ask nothing and speak of the reader, when
-    another part asks. Empty when no part asks (then the whole question is the question)."""
-    parts = [(m.start(), m.end(), m.group(0)) for m in _PART.finditer(question)]
-    asking = [bool(_ASKS.search(text)) for _, _, text in parts]
-    if not any(asking):
-        return []
-    return [
-        (start, end)
-        for (start, end, text), asks in zip(parts, asking, strict=True)
-        if not asks and _ABOUT_ME.search(text) and not _TOPICAL.search(text)
-    ]
-
-
 def missing_terms(
     question: str, vocabulary: Vocabulary, passages: Sequence[Passage] | None = None
 ) -> list[tuple[str, str]]:
@@ -220,7 +177,8 @@ def missing_terms(
         if phrase not in lowered.replace("-", " ") and phrase not in lowered:
             continue
         for m in pattern.finditer(lowered):
-            if m.start() in taken or _about_self(lowered[: m.start()]):
+            before = lowered[: m.start()]
+            if m.start() in taken or about_self(before) or set_aside(before):
                 continue
             if any(a <= m.start() < b for a, b in about_me):
                 continue
@@ -236,8 +194,10 @@ def missing_terms(
 def describe_missing(question: str, terms: Sequence[tuple[str, str]]) -> str:
     """What is missing, readable: "pay for nurses" from "how much do nurses make"."""
     name, category = terms[0]
-    if category == "exam":
-        name = name.upper()
+    if category == "exam" or name in ACRONYMS:
+        name = name.upper()  # "CISSP", "TCS", "UK"
+    elif category in ("employer", "place"):
+        name = name.title()  # "Infosys", "Munich"
     return f"pay for {name}" if category == "profession" and _PAY.search(question) else name
 
 

@@ -32,6 +32,7 @@ from careerbot.answering.sentences import (
     about_article,
     has_figure,
     is_hook,
+    points_elsewhere,
     question_parts,
     stated_figures,
     type_bonus,
@@ -186,7 +187,8 @@ class ExtractiveAnswerer:
             if not context:
                 score -= SECTION_GAP_WEIGHT * (best - sources[rank].score)
             intro = sources[rank].section == "Introduction"
-            if not intro_ok and is_hook(unit.text, unit.position, introduction=intro):
+            hook = is_hook(unit.text, unit.position, introduction=intro)
+            if hook and (not intro_ok or points_elsewhere(unit.text)):
                 score -= INTRO_PENALTY
             elif intro and not intro_ok:
                 score -= INTRO_REST_PENALTY

@@ -31,6 +31,11 @@ _ANAPHORA = frozenset(
     "it its they them their theirs that this those these there either both other one ones "
     "he she him her former latter such same".split()
 )
+# Things named earlier, counted: "which of the two is safer?", "the 3 options you gave".
+_NAMED_BEFORE = re.compile(
+    r"\b(?:the|these|those|both|all)\s+(?:two|three|four|2|3|4)\b(?!\s*(?:years?|yrs?|months?))",
+    re.IGNORECASE,
+)
 # Words that carry no topic of their own in a follow-up ("what's the next step").
 _GENERIC = frozenset(
     "next step steps thing things tips tip part bit way ways lot kind sort type idea ideas "
@@ -82,13 +87,17 @@ def is_follow_up(question: str) -> bool:
     """Whether a question leans on an earlier turn by its form alone."""
     words = re.findall(r"[a-z']+", question.lower())
     topical = content_words(question) - _GENERIC
-    return bool(_START.match(question)) or len(topical) <= 2 or any(w in _ANAPHORA for w in words)
+    return (
+        bool(_START.match(question) or _NAMED_BEFORE.search(question))
+        or len(topical) <= 2
+        or any(w in _ANAPHORA for w in words)
+    )
 
 
 def conversation_context(
     history: Sequence[Message], *, max_messages: int, question: str = ""
 ) -> FollowUp | None:
-    """The context a follow-up would lean on: the last two user turns (newest first) and the
+    """The context a follow-up would lean on: the last three user turns (newest first) and the
     lead of the last answer, or None without history; with ``question``, also the list item of
     the last answer an ordinal in it points at."""
     if not history or max_messages == 0:
@@ -101,7 +110,7 @@ def conversation_context(
     lead = ""
     if answers and MARKERS.search(answers[-1]):  # a refusal cites nothing: no topic
         lead = MARKERS.sub("", _HEADER.sub("", answers[-1]))[:ANSWER_CHARS]
-    context = " ".join([*reversed(users[-2:]), lead]).strip()
+    context = " ".join([*reversed(users[-3:]), lead]).strip()
     item = pointed_item(question, answers[-1]) if question and answers else ""
     topic = split_line(item)[0] if item else users[-1]  # an item's first sentence names it
     return FollowUp(context=context, topic=topic, item=item)

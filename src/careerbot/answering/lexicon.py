@@ -1,5 +1,5 @@
-"""Key terms readers name: professions, places, exams, tools, life topics and job-search tasks
-(the interview process, offers' paperwork, résumé formats).
+"""Key terms readers name: professions, places, exams, tools, employers, life topics and
+job-search tasks (the interview process, offers' paperwork, résumé formats).
 
 A question that names one of these which the articles never mention is a question the articles
 cannot answer, however close its wording is to a section ("nursing pay" reads like "AI pay").
@@ -20,6 +20,20 @@ real-estate realtor banker bankers trader traders consultant consultants
 product-manager project-manager program-manager scrum-master therapist psychologist
 social-worker midwife paramedic radiologist optometrist physiotherapist dietitian
 game-developer blockchain crypto cybersecurity penetration-tester ethical-hacker
+dentists surgeons veterinarians vet nurse-practitioner recruiter-salary sales-engineer
+civil-engineering mechanical-engineering electrical-engineering chemical-engineering biomedical
+aerospace petroleum mining geologist economist economists investment-banker investment-banking
+quant quants quantitative-analyst hedge-fund business-analyst financial-analyst ux ui-designer
+web-designer copywriter content-writer technical-writer translator flight-attendant
+truck-driver farmer farming soldier military army navy air-force government-job civil-services
+ias ips bank-po clerk embedded-engineer firmware hardware-engineer vlsi semiconductor
+robotics-engineer mechatronics sre site-reliability qa-engineer manual-testing devrel
+developer-advocate salesforce-developer sap-consultant mainframe cobol network-engineer
+sysadmin system-administrator dba database-administrator ios-developer android-developer
+mobile-developer game-designer animator vfx 3d-artist musician actor actress
+youtuber streamer podcaster
+prompt-engineer prompt-engineering engineering-manager tech-lead team-lead staff-engineer
+principal-engineer cto vp-engineering
 """.split()
 
 PLACES = """
@@ -34,6 +48,13 @@ kolkata ahmedabad jaipur kochi indore chandigarh lucknow coimbatore
 german french british dutch spanish italian polish swedish norwegian danish finnish swiss irish
 japanese chinese korean australian brazilian mexican nigerian kenyan pakistani singaporean
 israeli russian
+kerala tamil-nadu karnataka maharashtra telangana gujarat punjab rajasthan west-bengal
+uttar-pradesh bihar odisha goa mysore mysuru nagpur surat vizag visakhapatnam
+thiruvananthapuram trivandrum bhubaneswar florida virginia new-jersey colorado atlanta denver
+miami dallas houston portland los-angeles portugal lisbon belgium brussels austria vienna czech
+prague hungary budapest romania greece turkey istanbul ukraine estonia tallinn luxembourg
+africa ghana rwanda morocco ethiopia middle-east oman bahrain kuwait latin-america colombia
+chile peru asia southeast-asia apac
 """.split()
 
 EXAMS = """
@@ -41,6 +62,8 @@ pmp capm prince2 itil cissp cism cisa ceh oscp comptia security+ network+ ccna c
 csm psm togaf six-sigma cpa cfa acca frm gre gmat toefl ielts upsc jee neet
 kubernetes-cka cka ckad terraform-associate databricks snowflake salesforce oracle-certified
 red-hat rhce tensorflow-developer
+linux+ lpic rhcsa vcp ccie gsec sans giac pmi-acp agile-certification tensorflow-certificate
+ibm-data-science google-data-analytics google-it-support nptel gate-exam cat-exam ccat cdac
 """.split()
 
 TOOLS = """
@@ -50,6 +73,12 @@ javascript typescript java c++ c# golang go-language kotlin swift php ruby rust 
 react angular vue flutter unity unreal
 pytorch tensorflow keras scikit-learn sklearn jax huggingface hugging-face xgboost opencv
 kaggle
+matlab r-language rstudio sas spss stata julia perl bash powershell dart elixir haskell
+c-language fortran django flask fastapi spring-boot nodejs node.js next.js nextjs svelte jquery
+docker-compose ansible jenkins gitlab github-actions circleci mongodb postgres mysql redis
+elasticsearch cassandra neo4j airflow dbt spark hadoop kafka flink openai mlflow kubeflow
+jira confluence zoom ipad tablet chromebook thinkpad dell
+hp lenovo asus acer ram ssd
 """.split()
 
 TOPICS = """
@@ -60,13 +89,30 @@ cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degr
 msc mca
 scholarship university college freelance freelancing upwork fiverr side-hustle startup-idea
 negotiation negotiate promotion-letter
-maternity paternity burnout work-life interviewer interviewers dress-code
+maternity paternity burnout work-life dress-code
 final-round hr-round phone-screen onsite technical-round coding-round behavioral-interview
 behavioural-interview star-method leetcode hackerrank mock-interview thank-you-note
 follow-up-email reference-check background-check offer-letter counteroffer counter-offer
 joining-bonus signing-bonus relocation-bonus probation appraisal resume-template resume-format
 cv-template cold-email job-fair career-fair aptitude-test group-discussion whiteboard gap-year
 career-break
+stipend stipends hourly-rate overtime four-day-week
+4-day-week part-time contractor contract-work non-compete noncompete nda bond service-agreement
+background-verification bgv internship-stipend ppo campus-placement
+off-campus on-campus naukri glassdoor-reviews salary-slip payslip
+ctc-breakup pf provident-fund gratuity esic health-insurance medical-insurance
+sick-leave pto manager-conflict toxic-manager office-politics team-switch performance-review
+performance-improvement-plan hike appraisal-cycle dress attire commute office-hours night-shift
+wfh-allowance aptitude reasoning-test english-test side-project-ideas hackathon hackathons gsoc
+over-40 over-50 too-old women-in-tech disability
+dsa interview-loop total-comp vest mcq
+""".split()
+
+EMPLOYERS = """
+tcs infosys wipro hcl hcltech cognizant accenture capgemini tech-mahindra deloitte mindtree
+ltimindtree mphasis flipkart swiggy zomato paytm ola zoho freshworks razorpay phonepe meesho
+byjus jio faang maang big-tech meta facebook apple nvidia anthropic deepmind tesla uber airbnb
+stripe
 """.split()
 
 EVERYDAY = """
@@ -74,6 +120,10 @@ weather rain forecast temperature recipe recipes cooking bake baking sourdough f
 cricket basketball tennis movie movies film music song songs dating relationship marriage
 health diet workout gym medicine symptoms doctor-appointment travel flight flights hotel
 holiday vacation horoscope astrology lottery bitcoin-price stock-market pet dog cat garden
+football-score nba nfl ipl chess poker video-games gaming anime netflix restaurant pizza
+wine beer cocktail motorcycle furniture fashion clothes shoes
+makeup wedding meditation yoga politics election president
+prime-minister religion joke jokes poem poems riddle
 """.split()
 
 CATEGORIES: dict[str, tuple[str, ...]] = {
@@ -81,10 +131,16 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
     "place": tuple(PLACES),
     "exam": tuple(EXAMS),
     "tool": tuple(TOOLS),
+    "employer": tuple(EMPLOYERS),
     "topic": tuple(TOPICS),
     "everyday": tuple(EVERYDAY),
 }
 """Each category's terms; ``-`` joins the words of a phrase."""
+
+
+ACRONYMS = frozenset("tcs hcl faang maang uk uae usa".split())
+"""Employers and places named by their letters, shown in capitals ("Our articles don't cover
+TCS.")."""
 
 
 def term_phrase(term: str) -> str:

@@ -80,6 +80,13 @@ _GUIDE_TALK = re.compile(
 # after its own point ("…maps onto the local market; see …").
 _POINTER = re.compile(r"(?:^(?:- )?|,\s+)(?:see|read)\b", re.IGNORECASE)
 _ABOUT_ARTICLE = re.compile(r"\b(?:article|guide|overview|summary|summar|this piece)\b", re.I)
+# A reader quoting an article ("the india article says freshers make 12 lpa") asks about the
+# claim, not the article.
+_QUOTING = re.compile(
+    r"\b(?:article|guide|piece|post)\s+(?:says|said|claims|claimed|mentions|mentioned|states|"
+    r"stated|quotes|recommends|suggests|told|tells)\b",
+    re.IGNORECASE,
+)
 
 
 ABBREVIATIONS_LOWER = tuple(a.lower() for a in ABBREVIATIONS)
@@ -194,8 +201,15 @@ def is_hook(sentence: str, position: int, *, introduction: bool) -> bool:
 
 
 def about_article(question: str) -> bool:
-    """Whether the question asks about an article itself (then its introduction may lead)."""
-    return _ABOUT_ARTICLE.search(question) is not None
+    """Whether the question asks about an article itself (then its introduction may lead),
+    not what one says ("the india article says …, is that right?")."""
+    return _ABOUT_ARTICLE.search(_QUOTING.sub(" ", question)) is not None
+
+
+def points_elsewhere(sentence: str) -> bool:
+    """Whether a sentence sends the reader to another page ("…, see our AI engineer salary
+    guide."): never an answer, whatever the question."""
+    return _POINTER.search(sentence) is not None
 
 
 def figures(text: str) -> set[str]:

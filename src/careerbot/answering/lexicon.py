@@ -20,9 +20,9 @@ real-estate realtor banker bankers trader traders consultant consultants
 product-manager project-manager program-manager scrum-master therapist psychologist
 social-worker midwife paramedic radiologist optometrist physiotherapist dietitian
 game-developer blockchain crypto cybersecurity penetration-tester ethical-hacker
-dentists surgeons veterinarians vet nurse-practitioner recruiter-salary sales-engineer
+dentists surgeons veterinarians nurse-practitioner recruiter-salary sales-engineer
 civil-engineering mechanical-engineering electrical-engineering chemical-engineering biomedical
-aerospace petroleum mining geologist economist economists investment-banker investment-banking
+aerospace petroleum geologist economist economists investment-banker investment-banking
 quant quants quantitative-analyst hedge-fund business-analyst financial-analyst ux ui-designer
 web-designer copywriter content-writer technical-writer translator flight-attendant
 truck-driver farmer farming soldier military army navy air-force government-job civil-services
@@ -62,7 +62,7 @@ pmp capm prince2 itil cissp cism cisa ceh oscp comptia security+ network+ ccna c
 csm psm togaf six-sigma cpa cfa acca frm gre gmat toefl ielts upsc jee neet
 kubernetes-cka cka ckad terraform-associate databricks snowflake salesforce oracle-certified
 red-hat rhce tensorflow-developer
-linux+ lpic rhcsa vcp ccie gsec sans giac pmi-acp agile-certification tensorflow-certificate
+linux+ lpic rhcsa vcp ccie gsec giac pmi-acp agile-certification tensorflow-certificate
 ibm-data-science google-data-analytics google-it-support nptel gate-exam cat-exam ccat cdac
 """.split()
 
@@ -73,11 +73,11 @@ javascript typescript java c++ c# golang go-language kotlin swift php ruby rust 
 react angular vue flutter unity unreal
 pytorch tensorflow keras scikit-learn sklearn jax huggingface hugging-face xgboost opencv
 kaggle
-matlab r-language rstudio sas spss stata julia perl bash powershell dart elixir haskell
+matlab r-language rstudio sas spss stata julia perl powershell dart elixir haskell
 c-language fortran django flask fastapi spring-boot nodejs node.js next.js nextjs svelte jquery
 docker-compose ansible jenkins gitlab github-actions circleci mongodb postgres mysql redis
 elasticsearch cassandra neo4j airflow dbt spark hadoop kafka flink openai mlflow kubeflow
-jira confluence zoom ipad tablet chromebook thinkpad dell
+jira confluence ipad tablet chromebook thinkpad dell
 hp lenovo asus acer ram ssd
 """.split()
 

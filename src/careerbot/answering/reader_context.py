@@ -26,16 +26,15 @@ _THERE = re.compile(r"\bthere\b", re.IGNORECASE)
 _EXCLUDED = re.compile(
     r"\b(?:besides|other than|apart from|except|instead of|rather than)\s+(?:[\w'-]+\s+){0,2}$"
 )
-_ASKS = re.compile(
-    r"\?|^\W*(?:what|whats|which|how|why|where|when|who|whose|should|shall|can|could|would|"
-    r"will|is|are|am|do|does|did|was|were|has|have|any|tell|explain|gimme|give|list|compare)\b",
-    re.IGNORECASE,
+# Words that open a question; an auxiliary opens one too ("is it worth it"), though in a
+# sentence ending in a full stop it opens a statement as often ("was a php dev before.").
+_QUESTION_WORDS = (
+    "what|whats|which|how|why|where|when|who|whose|should|shall|can|could|would|any|tell|"
+    "explain|gimme|give|list|compare"
 )
-_WH = re.compile(
-    r"^\W*(?:what|whats|which|how|why|where|when|who|whose|should|shall|can|could|would|any|"
-    r"tell|explain|gimme|give|list|compare)\b",
-    re.IGNORECASE,
-)
+_AUXILIARIES = "will|is|are|am|do|does|did|was|were|has|have"
+_ASKS = re.compile(rf"\?|^\W*(?:{_QUESTION_WORDS}|{_AUXILIARIES})\b", re.IGNORECASE)
+_WH = re.compile(rf"^\W*(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
 # Words of a reader describing themselves ("backend dev 4 yrs java", "doing a DS masters rn");
 # a part that names a topic to ask about ("confused about pytorch vs tensorflow") is not one.
 _ABOUT_ME = re.compile(

@@ -1,7 +1,5 @@
-"""``CareerBot``: the one object the UI, the CLI, the HTTP API and notebooks talk to.
-
-It wires the pieces from one :class:`Settings` (model, Chroma store, retriever, answerer).
-"""
+"""``CareerBot``: the one object the UI, the CLI, the HTTP API and notebooks talk to. It wires
+the pieces from one :class:`Settings` (model, Chroma store, retriever, answerer)."""
 
 from __future__ import annotations
 
@@ -233,12 +231,14 @@ class CareerBot:
     def verdict(
         self, question: str, passages: Sequence[Passage], follow: FollowUp | None = None
     ) -> Verdict:
-        """Whether the articles answer ``question`` (see :mod:`careerbot.answering.answerability`);
+        """Whether the articles answer ``question`` (:mod:`careerbot.answering.answerability`);
         a follow-up's keyword evidence may come from its context too."""
         return decide(
             question,
             passages,
             self.vocabulary(),
+            titles=self.titles(),
+            sources=self.settings.answer_max_sources,
             min_relevance=self.settings.min_relevance,
             confident_relevance=self.settings.confident_relevance,
             evidence=f"{question} {follow.context}" if follow else None,

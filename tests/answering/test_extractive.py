@@ -237,3 +237,14 @@ def test_a_pointer_to_another_guide_never_leads(shared_bot: CareerBot) -> None:
     )
     assert not answer.refused
     assert "see our" not in answer.text.split("[1]")[0], answer.text
+
+
+def test_the_best_section_gives_its_second_point_too(shared_bot: CareerBot) -> None:
+    # "How to evaluate AI job offers in India" leads with fixed and variable pay; a reader
+    # judging an offer needs its next point as well, though it scores well below the lead.
+    answer = shared_bot.ask(
+        "got an offer from an insurer in mumbai for ML eng, 18 LPA CTC with ~20% variable. "
+        "how should i judge if its a good deal?"
+    )
+    assert "separate fixed pay from variable pay" in answer.text
+    assert "pay band of the level" in answer.text, answer.text

@@ -14,7 +14,12 @@
    question, and does not count.
 3. **Similarity**: the best section's cosine similarity below ``min_relevance`` (for a
    follow-up, the passages were found with the conversation's context, so it counts).
-4. **Keyword evidence**: below ``confident_relevance``, a question none of whose content words
+4. **A figure not given**: a question asking for a count, a share, a length of time or the
+   size of a gap that none of the top sections states about its subject ("roughly how many
+   GCCs are there?": "Our articles don't give that number."), or the pay of a role no article
+   is about and no section gives an amount for ("what does a data engineer make?")
+   (:mod:`careerbot.answering.figure_demand`).
+5. **Keyword evidence**: below ``confident_relevance``, a question none of whose content words
    occur in the top sections is refused.
 """
 
@@ -25,8 +30,9 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from careerbot.answering.lexicon import ACRONYMS, CATEGORIES, term_phrase
-from careerbot.answering.reader_context import about_self, context_spans, set_aside
+from careerbot.answering.figure_demand import asks_pay, missing_figure, missing_pay
+from careerbot.answering.lexicon import ACRONYMS, CATEGORIES, phrase_pattern, term_phrase
+from careerbot.answering.reader_context import context_spans, in_scene, set_aside
 from careerbot.text import content_words
 from careerbot.types import Passage
 
@@ -62,13 +68,6 @@ _TASK = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _WORD = re.compile(r"[\w+#]+(?:-[\w+#]+)*")
-_PAY = re.compile(r"\b(?:pay|paid|salary|salaries|earn|earns|make|wage|wages|income)\b", re.I)
-
-
-def _words(phrase: str) -> str:
-    """A pattern for ``phrase`` with a space or a hyphen between its words ("scikit-learn",
-    "cost of living")."""
-    return r"[ -]".join(map(re.escape, phrase.split(" ")))
 
 
 @dataclass(frozen=True)
@@ -77,11 +76,12 @@ class Verdict:
 
     answerable: bool
     reason: str = ""
-    """``injection``, ``task``, ``missing``, ``low_similarity`` or ``no_evidence`` when
-    refused."""
+    """``injection``, ``task``, ``missing``, ``no_figure``, ``low_similarity`` or
+    ``no_evidence`` when refused."""
     missing: str = ""
     """What the articles don't cover, readable: "nursing pay", "Germany"; for a task, the
-    work asked for: "rewrite your resume"."""
+    work asked for: "rewrite your resume"; for a figure, its kind ("that percentage") or the
+    pay asked for ("pay for data engineers")."""
 
 
 class Vocabulary:
@@ -93,7 +93,10 @@ class Vocabulary:
         import Stemmer  # PyStemmer, the keyword index's stemmer
 
         self.terms = {
-            phrase: (category, re.compile(rf"(?<![\w+#-]){_words(phrase)}(?:e?s)?(?![\w+#])"))
+            phrase: (
+                category,
+                re.compile(rf"(?<![\w+#-]){phrase_pattern(phrase)}(?:e?s)?(?![\w+#])"),
+            )
             for category, terms in CATEGORIES.items()
             for phrase in map(term_phrase, terms)
         }
@@ -177,10 +180,9 @@ def missing_terms(
         if phrase not in lowered.replace("-", " ") and phrase not in lowered:
             continue
         for m in pattern.finditer(lowered):
-            before = lowered[: m.start()]
-            if m.start() in taken or about_self(before) or set_aside(before):
+            if m.start() in taken or set_aside(lowered[: m.start()]):
                 continue
-            if any(a <= m.start() < b for a, b in about_me):
+            if in_scene(lowered, m.start(), about_me):
                 continue
             taken.add(m.start())
             if not vocabulary.covers(phrase) or (
@@ -198,7 +200,7 @@ def describe_missing(question: str, terms: Sequence[tuple[str, str]]) -> str:
         name = name.upper()  # "CISSP", "TCS", "UK"
     elif category in ("employer", "place"):
         name = name.title()  # "Infosys", "Munich"
-    return f"pay for {name}" if category == "profession" and _PAY.search(question) else name
+    return f"pay for {name}" if category == "profession" and asks_pay(question) else name
 
 
 def decide(
@@ -209,12 +211,17 @@ def decide(
     min_relevance: float,
     confident_relevance: float,
     evidence: str | None = None,
+    titles: Sequence[str] = (),
+    sources: int = 3,
 ) -> Verdict:
     """The verdict for ``question`` given what retrieval found (for a follow-up, with the
     conversation's context, so the passages' similarity already reflects it).
 
     Injection and missing terms read the question alone; the keyword check reads ``evidence``
-    when given (a follow-up's question with its context), else the question.
+    when given (a follow-up's question with its context), else the question. A figure asked for
+    is looked for in the first ``sources`` passages (those an answer quotes); ``titles`` (the
+    articles') say which roles an article is about
+    (:func:`~careerbot.answering.figure_demand.missing_pay`).
     """
     if injection(question):
         return Verdict(False, "injection")
@@ -229,6 +236,12 @@ def decide(
     best = best_similarity(passages)
     if best < min_relevance:
         return Verdict(False, "low_similarity")
+    quoted = passages[:sources]
+    figure = missing_figure(
+        question, (p.text for p in quoted), vocabulary.stems, context=evidence or ""
+    ) or missing_pay(question, quoted, titles)
+    if figure:
+        return Verdict(False, "no_figure", figure)
     if best < confident_relevance and not vocabulary.keyword_evidence(
         evidence or question, passages
     ):

@@ -48,6 +48,10 @@ SECTION_MARGIN = 0.15
 REPEAT_SIMILARITY = 0.9
 # A sentence must reach this share of the best sentence's score to join the answer.
 RELATIVE_FLOOR = 0.6
+# The best section's other sentences need less: the answer is most often there, and a reader
+# asking "how do I compare two offers?" needs the section's second point too ("ask the
+# recruiter for the pay band"), not just its first.
+TOP_SECTION_FLOOR = 0.4
 
 
 # Hooks ("'AI engineer' is one of the most searched titles…", "This guide covers…") rarely
@@ -223,8 +227,9 @@ class ExtractiveAnswerer:
         for cand in [*seeds, *ranked]:
             if cand in chosen or used + cand.cost > self.max_sentences:
                 continue
-            if chosen and cand not in seeds and cand.score < top * RELATIVE_FLOOR:
-                break
+            floor = TOP_SECTION_FLOOR if cand.rank == 0 else RELATIVE_FLOOR
+            if chosen and cand not in seeds and cand.score < top * floor:
+                continue
             if any(float(cand.vector @ c.vector) > REPEAT_SIMILARITY for c in chosen):
                 continue
             if any(overlaps(cand, c) for c in chosen):  # "Both pay well. The premium…"

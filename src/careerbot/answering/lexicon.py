@@ -9,6 +9,8 @@ terms are matched as phrases, single words on word boundaries.
 
 from __future__ import annotations
 
+import re
+
 PROFESSIONS = """
 nurse nurses nursing doctor doctors physician surgeon dentist pharmacist pharmacy veterinarian
 lawyer lawyers attorney paralegal accountant accountants accounting auditor actuary
@@ -138,6 +140,19 @@ CATEGORIES: dict[str, tuple[str, ...]] = {
 """Each category's terms; ``-`` joins the words of a phrase."""
 
 
+ROLES = """
+software-developer software-engineer programmer computer-programmer web-developer
+backend-developer backend-engineer frontend-developer frontend-engineer full-stack-developer
+data-engineer data-analyst business-intelligence-analyst bi-analyst analytics-engineer
+devops-engineer mlops-engineer platform-engineer cloud-engineer cloud-architect
+solutions-architect qa-tester test-engineer security-engineer research-scientist
+ml-engineer machine-learning-engineer ai-engineer genai-engineer data-scientist sde swe mle
+""".split()
+"""Tech roles readers ask about. Unlike the other terms most are covered (the articles name
+them), but the articles state pay for only some of them: "what does a data engineer make?"
+needs a figure stated for data engineers (:mod:`careerbot.answering.figure_demand`)."""
+
+
 ACRONYMS = frozenset("tcs hcl faang maang uk uae usa".split())
 """Employers and places named by their letters, shown in capitals ("Our articles don't cover
 TCS.")."""
@@ -146,3 +161,9 @@ TCS.")."""
 def term_phrase(term: str) -> str:
     """A term as readers write it: ``cost-of-living`` → ``cost of living``."""
     return term.replace("-", " ") if term not in ("h-1b", "security+", "network+") else term
+
+
+def phrase_pattern(phrase: str) -> str:
+    """A pattern for ``phrase`` with a space or a hyphen between its words ("scikit-learn",
+    "cost of living")."""
+    return r"[ -]".join(map(re.escape, phrase.split(" ")))

@@ -1,5 +1,6 @@
 """What in a reader's message sets the scene rather than asks: their description of
-themselves ("backend dev 4 yrs java spring."), asides in brackets, and terms they set aside.
+themselves ("backend dev 4 yrs java spring.", "data engineer here,"), asides in brackets, and
+terms they set aside.
 
 A key term there is context, not the question (:mod:`careerbot.answering.answerability`):
 "I'm a nurse, could I become a data scientist?" asks about data science.
@@ -9,14 +10,17 @@ from __future__ import annotations
 
 import re
 
+# Up to two words between an introduction and the term ("I'm a senior data engineer").
+_UP_TO_TERM = r"(?:(?!(?:to|into|towards)\b)\w+\s+){0,2}$"
 _SELF = re.compile(
     r"\b(?:i'?m|i am|i was|i work(?:ed)? (?:as|at|for|in)|(?:currently )?working (?:at|for)|"
     r"employed (?:at|by)|i joined|my (?:background|degree|job) (?:is|in)|"
     r"coming from|switching from|moving from|moved to|relocated to|living in|based in|"
-    r"settled in|i live in|former|ex-)\s+(?:an?\s+|the\s+)?"
-    r"(?:(?!(?:to|into|towards)\b)\w+\s+){0,2}$",
+    r"settled in|i live in|former|ex-|currently)\s+(?:an?\s+|the\s+)?" + _UP_TO_TERM,
     re.IGNORECASE,
 )
+# "as an SRE, which role fits me?" opening a sentence; mid-sentence "pay as a nurse" asks.
+_AS_SELF = re.compile(r"(?:^|[.!?;]\s+)\W*as\s+an?\s+" + _UP_TO_TERM, re.IGNORECASE)
 # A question's parts: sentences, and the comma-separated parts of each.
 _PART = re.compile(r"[^.!?;,\n]+[.!?;,\n]*")
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]*")
@@ -39,7 +43,8 @@ _WH = re.compile(rf"^\W*(?:{_QUESTION_WORDS})\b", re.IGNORECASE)
 # a part that names a topic to ask about ("confused about pytorch vs tensorflow") is not one.
 _ABOUT_ME = re.compile(
     r"\b(?:i|im|i'm|ive|i've|my|me|fresher|student|graduate|grad|currently|doing an?|studying|"
-    r"working (?:as|in|at|on)|background|\d+\+?\s*(?:yrs?|years?|yoe))\b|\bw/",
+    r"working (?:as|in|at|on)|background|\d+\+?\s*(?:yrs?|years?|yoe))\b|\bw/"
+    r"|\bhere\W*$",
     re.IGNORECASE,
 )
 _TOPICAL = re.compile(
@@ -51,8 +56,9 @@ _TOPICAL = re.compile(
 
 def about_self(before: str) -> bool:
     """Whether the text just before a term introduces the reader ("I'm a", "coming from",
-    "I'm in"), not a topic ("I'm confused about")."""
-    found = _SELF.search(before)
+    "I'm in", "currently a", a sentence opening "as an"), not a topic ("I'm confused
+    about")."""
+    found = _SELF.search(before) or _AS_SELF.search(before)
     return found is not None and not _TOPICAL.search(found.group(0))
 
 
@@ -98,3 +104,16 @@ def set_aside(before: str) -> bool:
     """Whether the text just before a term sets it aside ("any ways in besides spamming
     naukri?"): then the term is not what is asked about."""
     return _EXCLUDED.search(before) is not None
+
+
+def in_scene(text: str, start: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether the term at ``start`` of ``text`` belongs to the reader's scene: introduced as
+    the reader ("I'm a …", :func:`about_self`) or inside one of ``spans``
+    (:func:`context_spans` of ``text``)."""
+    return about_self(text[:start]) or any(a <= start < b for a, b in spans)
+
+
+def without_scene(question: str) -> str:
+    """``question`` with the spans that set the reader's scene blanked out (the same length)."""
+    spans = context_spans(question.lower())
+    return "".join(" " if any(a <= i < b for a, b in spans) else c for i, c in enumerate(question))

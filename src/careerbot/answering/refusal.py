@@ -87,6 +87,11 @@ def refusal(
             f"I can't {inline_markdown(verdict.missing)} for you: I answer questions from "
             "our articles, citing them."
         )
+    elif verdict.reason == "no_figure":
+        why = (
+            f"The sections nearest your question don't give {inline_markdown(verdict.missing)}, "
+            "and I can only answer from our articles."
+        )
     elif verdict.missing:
         why = (
             f"Our articles don't cover {inline_markdown(verdict.missing)}, and I can only "

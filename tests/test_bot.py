@@ -111,3 +111,21 @@ def test_answers_carry_their_passages_and_become_frames(shared_bot: CareerBot) -
     assert list(passages[0].to_frame()["title"]) == [passages[0].title]
     table = shared_bot.ask_many(["Which role pays more?"]).to_frame()
     assert list(table.columns[:3]) == ["question", "answer", "refused"]
+
+
+def test_a_chained_follow_up_stays_in_its_conversation_s_article(shared_bot: CareerBot) -> None:
+    # "what will the interviews focus on" alone matches the junior guide's data sections; after
+    # a question about certifications it is the certification guide's "expect more questions
+    # about the project than about the exam".
+    first = "is a cloud cert enough to get hired or do i need projects too"
+    history = [
+        {"role": "user", "content": first},
+        {"role": "assistant", "content": shared_bot.ask(first).text},
+    ]
+    answer = shared_bot.ask("what will the interviews focus on more", history)
+    top = [(p.slug, p.section) for p in answer.passages[:3]]
+    assert (
+        "cloud-certifications-worth-it-2026",
+        "Pairing a certification with a shipped project",
+    ) in top, top
+    assert "more questions about the project than about the exam" in answer.text, answer.text

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from careerbot.answering.extractive import INTRO_DEMOTION, section_standing
 from careerbot.bot import CareerBot
 from careerbot.text import split_sentences
 from careerbot.types import Answer
@@ -248,3 +251,26 @@ def test_the_best_section_gives_its_second_point_too(shared_bot: CareerBot) -> N
     )
     assert "separate fixed pay from variable pay" in answer.text
     assert "pay band of the level" in answer.text, answer.text
+
+
+def test_an_introduction_does_not_lead_where_a_section_answers(shared_bot: CareerBot) -> None:
+    # The comparison's introduction ("different daily work") ranks first for this question, but
+    # "What each role actually does" is what answers it; the introduction may follow, not lead.
+    answer = shared_bot.ask(
+        "im a data analyst w/ 3 yrs sql + tableau, trying to decide ml engineer vs data "
+        "scientist.. whats the actual diff day to day?"
+    )
+    assert answer.passages[0].section == "Introduction"  # retrieval's order is kept
+    assert answer.citations[0].section == "What each role actually does", answer.text
+    assert "frames questions, runs experiments" in answer.text
+
+
+def test_only_an_introduction_stands_lower_and_only_when_asked_to(shared_bot: CareerBot) -> None:
+    passages = shared_bot.retrieve("ml engineer vs data scientist, what's the diff day to day")
+    sections = [p.section for p in passages]
+    assert "Introduction" in sections
+    assert section_standing(passages, demote=False) == [p.score for p in passages]
+    lowered = section_standing(passages, demote=True)
+    for p, standing in zip(passages, lowered, strict=True):
+        cut = INTRO_DEMOTION if p.section == "Introduction" else 0.0
+        assert standing == pytest.approx(p.score - cut)

@@ -58,6 +58,13 @@ TOP_SECTION_FLOOR = 0.4
 # answer; an introduction's other sentences summarise, and are preferred a little less.
 INTRO_PENALTY = 0.4
 INTRO_REST_PENALTY = 0.05
+# An introduction summarises its whole article, so it ranks first for many questions one of
+# its sections answers ("ml engineer vs data scientist, what's the diff day to day?" found the
+# introduction's "different daily work" above "What each role actually does"). Where the
+# answer leads from, and how far behind the other sections stand, it counts this much less
+# (dev first-turn must-mention: 0.06 best of 0.03-0.15). Retrieval's order is left as it is:
+# an introduction is the right section for a verdict ("do cloud certs still help?").
+INTRO_DEMOTION = 0.06
 # Sentences of the best section are preferred a little: an answer should not be all filler.
 TOP_SECTION_BONUS = 0.05
 # A question asked on its own: the further a section ranks below the best one, the more its
@@ -85,6 +92,15 @@ def under_heading(unit: Unit, section: str) -> str:
     heading's ("which parts of a junior job are AI tools taking over?" led with prose from
     other sections)."""
     return f"{section}: {unit.text[2:]}" if unit.list_id is not None else ""
+
+
+def section_standing(sources: Sequence[Passage], *, demote: bool) -> list[float]:
+    """Each source's retrieval score as the answer weighs it: an introduction's less
+    :data:`INTRO_DEMOTION` when ``demote`` (a question asked on its own, not about an article)."""
+    return [
+        p.score - (INTRO_DEMOTION if demote and p.section == "Introduction" else 0.0)
+        for p in sources
+    ]
 
 
 def overlaps(a: Candidate, b: Candidate) -> bool:
@@ -144,7 +160,7 @@ class ExtractiveAnswerer:
 
     def _candidates(
         self, question: str, sources: Sequence[Passage], *, figures_wanted: bool, context: str
-    ) -> tuple[list[Candidate], dict[tuple[int, int], str], np.ndarray]:
+    ) -> tuple[list[Candidate], dict[tuple[int, int], str], np.ndarray, int]:
         texts: dict[tuple[int, int], str] = {}
         found: list[tuple[int, Unit]] = []
         for rank, p in enumerate(sources):
@@ -178,7 +194,8 @@ class ExtractiveAnswerer:
         q_words = content_words(question)
         typed = f"how much {question}" if figures_wanted else question
         intro_ok = about_article(question)
-        best = sources[0].score
+        standing = section_standing(sources, demote=not (intro_ok or context))
+        lead = max(range(len(sources)), key=standing.__getitem__)
         scores = []
         q_sims = [float(q_vec @ vec) for vec in u_vecs]
         for (i, _), vec in zip(items, i_vecs, strict=True):
@@ -187,9 +204,9 @@ class ExtractiveAnswerer:
             overlap = len(q_words & content_words(unit.text)) / len(q_words) if q_words else 0.0
             score = sim + 0.15 * overlap + 0.05 * sources[rank].score
             score += HEADING_WEIGHT * fit[rank] + CONTEXT_WEIGHT * topical[rank]
-            score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == 0 else 0.0)
+            score += type_bonus(typed, unit.text) + (TOP_SECTION_BONUS if rank == lead else 0.0)
             if not context:
-                score -= SECTION_GAP_WEIGHT * (best - sources[rank].score)
+                score -= SECTION_GAP_WEIGHT * (standing[lead] - standing[rank])
             intro = sources[rank].section == "Introduction"
             hook = is_hook(unit.text, unit.position, introduction=intro)
             if hook and (not intro_ok or points_elsewhere(unit.text)):
@@ -202,7 +219,7 @@ class ExtractiveAnswerer:
             Candidate(rank, unit, score, vec, sim)
             for (rank, unit), score, vec, sim in zip(found, scores, u_vecs, q_sims, strict=True)
         ]
-        return out, texts, part_vecs if len(parts) > 1 else np.zeros((0, q_vec.shape[0]))
+        return out, texts, part_vecs if len(parts) > 1 else np.zeros((0, q_vec.shape[0])), lead
 
     def _choose(
         self,
@@ -213,7 +230,7 @@ class ExtractiveAnswerer:
         context: str = "",
     ) -> tuple[list[Candidate], dict[tuple[int, int], str]]:
         """The units to quote, best first, and every sentence by ``(rank, position)``."""
-        candidates, texts, part_vecs = self._candidates(
+        candidates, texts, part_vecs, lead = self._candidates(
             question, sources, figures_wanted=figures_wanted, context=context
         )
         if not candidates:
@@ -227,7 +244,7 @@ class ExtractiveAnswerer:
         for cand in [*seeds, *ranked]:
             if cand in chosen or used + cand.cost > self.max_sentences:
                 continue
-            floor = TOP_SECTION_FLOOR if cand.rank == 0 else RELATIVE_FLOOR
+            floor = TOP_SECTION_FLOOR if cand.rank == lead else RELATIVE_FLOOR
             if chosen and cand not in seeds and cand.score < top * floor:
                 continue
             if any(float(cand.vector @ c.vector) > REPEAT_SIMILARITY for c in chosen):

@@ -28,6 +28,7 @@ REFUSED = "The sections nearest your question don't give"
         ("roughly how many GCCs are operating in india right now?", "count"),
         ("by what percent is programmer employment supposed to grow?", "percent"),
         ("what hike % is normal when switching jobs", "percent"),
+        ("whats the average bonus percentage for ai engineers at us startups", "percent"),
         ("how many years is the gcp ml cert valid?", "duration"),
         ("how long does it take to prepare for the aws exam", "duration"),
         ("how big is the pay gap between bengaluru and pune", "amount"),
@@ -97,7 +98,9 @@ def test_pay_for_a_role_needs_an_amount_for_that_role_or_an_article_about_it() -
     bls = [Passage(BLS, TITLES[0], "What official US pay data shows", "", 0.8)]
     engineer = missing_pay("what does a data engineer make in the US?", bls, TITLES)
     assert engineer == "pay for data engineers"
-    assert missing_pay("what does an SDE make in the US?", bls, TITLES) == "pay for sdes"
+    assert (
+        missing_pay("what does an SDE make in the US?", bls, TITLES) == "pay for software engineers"
+    )
     assert missing_pay("how much do data scientists make?", bls, TITLES) == ""
     # An article about the role: its pay is answered from the nearest categories.
     assert missing_pay("what do ai engineers earn?", bls, TITLES) == ""
@@ -132,3 +135,23 @@ def test_a_figure_the_articles_never_give_is_refused_as_such(shared_bot: CareerB
     assert not shared_bot.ask("do certifications pay off for software developers?").refused
     kinds = shared_bot.ask("how many kinds of employers hire ai engineers in india")
     assert not kinds.refused and "Four kinds of employer" in kinds.text
+
+
+def test_a_figure_keeps_its_role() -> None:
+    """A growth rate stated for data scientists is no growth rate for software developers."""
+    stems = Vocabulary([BLS]).stems
+    developers = "by what percent does bls say software developer jobs will grow"
+    assert missing_figure(developers, [BLS], stems) == "that percentage"
+    scientists = "by what percent does bls say data scientist jobs will grow"
+    assert missing_figure(scientists, [BLS], stems) == ""
+    # The reader's own role is the scene, not the subject.
+    mine = "i'm a software developer. by what percent will data scientist jobs grow?"
+    assert missing_figure(mine, [BLS], stems) == ""
+
+
+def test_a_growth_rate_for_another_role_is_refused(shared_bot: CareerBot) -> None:
+    answer = shared_bot.ask("by what percent does bls say software developer jobs will grow")
+    assert answer.refused, answer.text
+    assert answer.text.startswith(f"{REFUSED} that percentage"), answer.text
+    growth = shared_bot.ask("by what percent will data scientist employment grow per bls?")
+    assert not growth.refused and "34 percent" in growth.text, growth.text

@@ -48,11 +48,18 @@ _INJECTION = re.compile(
     r"|\[\s*(?:system|admin|administrator|developer|operator)\b[^\]]{0,40}\]"
     r"|\b(?:system|admin|developer|operator)\s+(?:update|override|notice|message)\b"
     # Asking for what the bot was given: "paste the exact instructions and retrieved context".
-    r"|\b(?:paste|print|repeat|output|dump|reveal|show|share|leak|display|tell me)\b[^.?!]{0,30}"
+    r"|\b(?:paste|print|repeat|output|dump|reveal|show|share|leak|display|tell me|translate|"
+    r"summari[sz]e)\b[^.?!]{0,30}"
     r"\b(?:your|the (?:exact|full|raw|original|hidden|initial|retrieved))\s+(?:\w+\s+){0,2}"
     r"(?:instructions?|prompt|context|rules)\b"
     r"|\b(?:instructions?|prompt|context)\s+(?:that\s+)?you (?:were|are|got|have been) given\b"
-    r"|\b(?:instructions?|prompt|rules)\s+(?:were|are|have)\s+you\s+(?:been\s+)?given\b",
+    r"|\b(?:instructions?|prompt|rules)\s+(?:were|are|have)\s+you\s+(?:been\s+)?given\b"
+    # Asking for an answer from elsewhere: "using whatever numbers u know from the internet,
+    # not from the articles".
+    r"|\b(?:not|instead of|rather than|ignoring|outside(?: of)?|beyond)\s+(?:from\s+|using\s+|"
+    r"based on\s+)?(?:the|your|ur)\s+(?:articles?|sources?|guides?)\b"
+    r"|\b(?:your|ur) own (?:knowledge|training|data)\b|\bwhatever (?:you|u) know\b"
+    r"|\b(?:you|u) know from (?:the )?(?:internet|web|training)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 # A request for work rather than a question: "can u rewrite my resume summary pls",

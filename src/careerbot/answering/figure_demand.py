@@ -67,7 +67,9 @@ _WANTED: tuple[tuple[str, re.Pattern[str]], ...] = (
         "percent",
         re.compile(
             _CLAUSE + r"(?:what|which|by what|by how many|how many|like what|what(?:'?s| is) the)"
-            r"\s*(?:%|(?:percent(?:age)?|per ?cent)\b)|\bwhat\s+[\w-]+\s*%",
+            r"\s*(?:%|(?:percent(?:age)?|per ?cent)\b)|\bwhat\s+[\w-]+\s*%"
+            # "what's the average bonus percentage"
+            r"|\bwhat(?:'?s| is) the\s+(?:[\w-]+\s+){1,3}?(?:percent(?:age)?|per ?cent)\b",
             re.IGNORECASE,
         ),
     ),
@@ -193,7 +195,25 @@ def missing_figure(question: str, texts: Iterable[str], stems: Stems, *, context
     if not kind:
         return ""
     subject = _subject(asking, stems) or _subject(without_scene(context), stems)
+    role = asked_role(question) if kind == "percent" else ""
+    if role:
+        # A share keeps its subject: "their employment [data scientists'] to grow 34 percent"
+        # gives no growth rate for software developers. (A count's role is often context:
+        # "how many kinds of employers hire AI engineers?")
+        named = re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
+        texts = [b for t in texts for b in t.split("\n") if named.search(_short(b))]
     return "" if figure_given(kind, subject, texts, stems) else _NAMES[kind]
+
+
+def asked_role(question: str) -> str:
+    """The role (:data:`~careerbot.answering.lexicon.ROLES`, in short form: "ml engineer")
+    ``question`` asks about: the first one named outside the reader's scene, or ``""``."""
+    lowered = question.lower()
+    scene = context_spans(lowered)
+    for found in _ROLE.finditer(lowered):
+        if not in_scene(lowered, found.start(), scene):
+            return _short(found.group("role"))
+    return ""
 
 
 def missing_pay(question: str, passages: Sequence[Passage], titles: Sequence[str] = ()) -> str:
@@ -202,20 +222,16 @@ def missing_pay(question: str, passages: Sequence[Passage], titles: Sequence[str
     amount of money beside, else ``""``."""
     if not asks_pay(question):
         return ""
-    lowered = question.lower()
-    scene = context_spans(lowered)
+    # The first role named is the one asked about; the others are what it is compared with
+    # ("why do AI engineers get paid more than regular SWEs?").
+    role = asked_role(question)
+    if not role:
+        return ""
     named = [_short(t) for t in dict.fromkeys([*titles, *(p.title for p in passages)])]
     blocks = [_short(b) for p in passages for b in p.text.split("\n") if _MONEY_GIVEN.search(b)]
-    for found in _ROLE.finditer(lowered):
-        if in_scene(lowered, found.start(), scene):
-            continue
-        role = _short(found.group("role"))
-        pattern = re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
-        if not any(pattern.search(t) for t in named) and not any(map(pattern.search, blocks)):
-            return f"pay for {found.group('role').replace('-', ' ')}s"
-        # The first role named is the one asked about; the others are what it is compared
-        # with ("why do AI engineers get paid more than regular SWEs?").
-        break
+    pattern = re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
+    if not any(pattern.search(t) for t in named) and not any(map(pattern.search, blocks)):
+        return f"pay for {role}s"
     return ""
 
 

@@ -62,7 +62,7 @@ chile peru asia southeast-asia apac
 EXAMS = """
 pmp capm prince2 itil cissp cism cisa ceh oscp comptia security+ network+ ccna ccnp
 csm psm togaf six-sigma cpa cfa acca frm gre gmat toefl ielts upsc jee neet
-kubernetes-cka cka ckad terraform-associate databricks snowflake salesforce oracle-certified
+ckad cks terraform-associate databricks snowflake salesforce oracle-certified
 red-hat rhce tensorflow-developer
 linux+ lpic rhcsa vcp ccie gsec giac pmi-acp agile-certification tensorflow-certificate
 ibm-data-science google-data-analytics google-it-support nptel gate-exam cat-exam ccat cdac
@@ -90,7 +90,8 @@ tax taxes taxed taxation income-tax mortgage loan loans student-loan rent cost-o
 cover-letter linkedin-profile headhunter bootcamp bootcamps masters phd mba degree mtech m.tech
 msc mca
 scholarship university college freelance freelancing upwork fiverr side-hustle startup-idea
-negotiation negotiate promotion-letter
+negotiation negotiate negotiating promotion-letter deadline deadlines
+pass-mark pass-marks passing-score passing-marks cutoff-score
 maternity paternity burnout work-life dress-code
 final-round hr-round phone-screen onsite technical-round coding-round behavioral-interview
 behavioural-interview star-method leetcode hackerrank mock-interview thank-you-note
@@ -113,7 +114,7 @@ dsa interview-loop total-comp vest mcq
 EMPLOYERS = """
 tcs infosys wipro hcl hcltech cognizant accenture capgemini tech-mahindra deloitte mindtree
 ltimindtree mphasis flipkart swiggy zomato paytm ola zoho freshworks razorpay phonepe meesho
-byjus jio faang maang big-tech meta facebook apple nvidia anthropic deepmind tesla uber airbnb
+byjus jio faang maang meta facebook apple nvidia anthropic deepmind tesla uber airbnb
 stripe
 """.split()
 

@@ -16,7 +16,8 @@ _SELF = re.compile(
     r"\b(?:i'?m|i am|i was|i work(?:ed)? (?:as|at|for|in)|(?:currently )?working (?:at|for)|"
     r"employed (?:at|by)|i joined|my (?:background|degree|job) (?:is|in)|"
     r"coming from|switching from|moving from|moved to|relocated to|living in|based in|"
-    r"settled in|i live in|former|ex-|currently)\s+(?:an?\s+|the\s+)?" + _UP_TO_TERM,
+    r"settled in|i live in|to me(?: here)? in|former|ex-|currently)\s+(?:an?\s+|the\s+)?"
+    + _UP_TO_TERM,
     re.IGNORECASE,
 )
 # "as an SRE, which role fits me?" opening a sentence; mid-sentence "pay as a nurse" asks.

@@ -19,7 +19,9 @@ Only the asking part of a message counts (not the reader's scene, "not sure how 
 study each week. which cert first?"), and only these forms, at the start of a clause: a count
 ("how many …"), a share ("what percent …"), a length of time ("how many years …", "how long
 does it take …") or the size of a pay gap, a change or a budget. "How many projects do I need?"
-and "how long should my resume be?" ask for advice, not a figure. "How much do data scientists
+and "how long should my resume be?" ask for advice, not a figure. A share asked about a role
+counts only in a paragraph naming that role: data scientists' "34 percent" growth is no answer
+to "by what percent will software developer jobs grow?". "How much do data scientists
 make?" is not one of these forms: pay is its own check (:func:`missing_pay`).
 
 **Pay for a role**: "what does a data engineer make in the US?" names a role readers ask about

@@ -31,10 +31,10 @@ OVERFETCH = 3
 # pasted context drowned the short follow-up.
 CONTEXT_WEIGHT = 0.5
 # A follow-up mostly stays in the article the conversation is about (98% of the dev sets'
-# follow-ups): its sections are preferred by this much per unit of cosine by which another
-# article's title is further from the conversation ("who pays for that usually?" after the
-# certification ranking found pay sections of the salary guide). Dev: 0.2 best; 0.5 and 1.0
-# pulled follow-ups that change article within it away from the right section.
+# follow-ups): a section loses this much per unit of cosine by which its article's title is
+# further from the conversation than the closest title ("what will the interviews focus on?"
+# after a question on certifications found the junior guide's data sections). Dev: 0.2 best of
+# 0.1-1.0; at 0.5 and more, follow-ups that move to another section lost it.
 TOPIC_WEIGHT = 0.2
 
 

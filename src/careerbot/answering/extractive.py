@@ -261,10 +261,8 @@ class ExtractiveAnswerer:
         if not context:
             return [0.0] * len(sources)
         titles = list(dict.fromkeys(p.title for p in sources))
-        c_vec, *t_vecs = self._vectors([context, *titles])
-        fit = {t: float(c_vec @ v) for t, v in zip(titles, t_vecs, strict=True)}
-        best = max(fit.values())
-        return [fit[p.title] - best for p in sources]
+        gap = self.checker.vectors.shortfalls(self._vectors([context])[0], titles)
+        return [-gap[p.title] for p in sources]
 
     def _vectors(self, texts: list[str]) -> np.ndarray:
         return self.checker.vectors.vectors(texts)

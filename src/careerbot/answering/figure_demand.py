@@ -202,7 +202,7 @@ def missing_figure(question: str, texts: Iterable[str], stems: Stems, *, context
         # A share keeps its subject: "their employment [data scientists'] to grow 34 percent"
         # gives no growth rate for software developers. (A count's role is often context:
         # "how many kinds of employers hire AI engineers?")
-        named = re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
+        named = _naming(role)
         texts = [b for t in texts for b in t.split("\n") if named.search(_short(b))]
     return "" if figure_given(kind, subject, texts, stems) else _NAMES[kind]
 
@@ -231,7 +231,7 @@ def missing_pay(question: str, passages: Sequence[Passage], titles: Sequence[str
         return ""
     named = [_short(t) for t in dict.fromkeys([*titles, *(p.title for p in passages)])]
     blocks = [_short(b) for p in passages for b in p.text.split("\n") if _MONEY_GIVEN.search(b)]
-    pattern = re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
+    pattern = _naming(role)
     if not any(pattern.search(t) for t in named) and not any(map(pattern.search, blocks)):
         return f"pay for {role}s"
     return ""
@@ -242,6 +242,12 @@ def _subject(asking: str, stems: Stems) -> set[str]:
     words, less the asking words."""
     words = [w for w in content_words(asking) if w not in _ASKING and not w.isdigit()]
     return stems(" ".join(words)) if words else set()
+
+
+def _naming(role: str) -> re.Pattern[str]:
+    """A pattern finding ``role`` (short form, :func:`asked_role`), singular or plural, in a
+    text read with :func:`_short`."""
+    return re.compile(rf"\b{re.escape(role)}(?:e?s)?\b")
 
 
 def _short(text: str) -> str:

@@ -56,6 +56,14 @@ class VectorCache:
                 self._asking -= 1
                 self._asked_at = time.monotonic()
 
+    def shortfalls(self, query: np.ndarray, texts: Sequence[str]) -> dict[str, float]:
+        """For each of ``texts`` (distinct), how much lower its cosine to ``query`` (a unit
+        vector) is than the closest one's: 0 for the closest. How far each article's title is
+        from a conversation, for retrieval and for the answer's choice of sentences."""
+        cosines = {t: float(v @ query) for t, v in zip(texts, self.vectors(texts), strict=True)}
+        best = max(cosines.values(), default=0.0)
+        return {t: best - c for t, c in cosines.items()}
+
     def _vectors_of(self, texts: Sequence[str]) -> np.ndarray:
         with self._lock:
             found = {t: self._vectors[t] for t in dict.fromkeys(texts) if t in self._vectors}

@@ -205,10 +205,8 @@ class Retriever:
         titles = list(dict.fromkeys(p.title for p in passages))
         if len(titles) < 2:
             return passages
-        vectors = self.headings.vectors.vectors(titles)
-        fit = {t: float(v @ context) for t, v in zip(titles, vectors, strict=True)}
-        best = max(fit.values())
-        moved = [replace(p, score=p.score - TOPIC_WEIGHT * (best - fit[p.title])) for p in passages]
+        gap = self.headings.vectors.shortfalls(context, titles)
+        moved = [replace(p, score=p.score - TOPIC_WEIGHT * gap[p.title]) for p in passages]
         return sorted(moved, key=lambda p: p.score, reverse=True)
 
     def _passage(self, hit: Hit, score: float) -> Passage:

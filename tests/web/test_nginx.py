@@ -25,6 +25,7 @@ import json
 import os
 import re
 import subprocess
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, ExitStack
@@ -97,11 +98,26 @@ class Deployment:
     replicas: dict[str, str]
     access_log: Path
 
-    def served_by(self, since: int) -> list[tuple[str, str]]:
+    def served_by(self, since: int, *, timeout: float = 5.0) -> list[tuple[str, str]]:
         """``(uri, replica that answered)`` for each request nginx logged after byte ``since``
         of its access log (after a failed try, the last replica nginx asked). Heartbeat
         streams are left out: a line is logged when its request ends, and a client's
-        heartbeat ends whenever it is closed, in the middle of a later session."""
+        heartbeat ends whenever it is closed, in the middle of a later session.
+
+        nginx writes a request's line after its response has reached the client, so a read
+        right after a request can find nothing yet (a CI run did): this waits, up to
+        ``timeout`` seconds, until something is logged after ``since`` and the log has
+        stopped growing for a moment."""
+        deadline = time.monotonic() + timeout
+        size = -1
+        while True:
+            now, served = self.log_size(), self._logged(since)
+            if (served and now == size) or time.monotonic() > deadline:
+                return served
+            size = now
+            time.sleep(0.2)
+
+    def _logged(self, since: int) -> list[tuple[str, str]]:
         lines = self.access_log.read_bytes()[since:].decode().splitlines()
         served = [(line.split()[1], line.split(" ", 3)[3].split(", ")[-1]) for line in lines]
         return [(uri, by) for uri, by in served if not uri.startswith("/gradio_api/heartbeat/")]
